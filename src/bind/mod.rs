@@ -1,0 +1,227 @@
+//! Tree → typed configuration, through the one key registry (grammar.md §10,
+//! keys.md §2). Reports KEY and VAL diagnostics in file order, interleaved
+//! with the scanner's SYN diagnostics.
+
+mod hints;
+pub mod suggest;
+pub mod value;
+
+pub use value::{Swiotlb, Value};
+
+use crate::diag::{DiagId, Diagnostic, Related};
+use crate::registry::{self, Dialect, KeyId, ValueType};
+use crate::syntax::{Entry, Event, Parse, Span};
+
+/// One key as the file set it: the first occurrence of the key or an alias.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Setting {
+    pub key: KeyId,
+    /// The full key name as written (grammar.md §5).
+    pub written: String,
+    pub line: u32,
+    pub key_span: Span,
+    pub value_span: Span,
+    /// The scanned value handed to the typed parser.
+    pub raw: String,
+    /// The parsed value; `None` when the typed parser rejected it.
+    pub value: Option<Value>,
+}
+
+/// The typed configuration: what the file says, before any pass.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Config {
+    pub dialect: Dialect,
+    settings: Vec<Option<Setting>>,
+    /// The DNS tunneling switch as the scan left it: the key's value, or
+    /// `false` when an invalid DNS tunneling address came after it (keys.md
+    /// §2.8). `None` when neither happened.
+    pub dns_tunneling_scan: Option<bool>,
+    /// An invalid MAC address stopped the scan (VAL005): nothing may be built.
+    pub fatal: bool,
+}
+
+impl Config {
+    pub fn setting(&self, key: KeyId) -> Option<&Setting> {
+        self.settings[key.0 as usize].as_ref()
+    }
+
+    /// Seen and valid (grammar.md §10, "present").
+    pub fn present(&self, key: KeyId) -> bool {
+        self.value(key).is_some()
+    }
+
+    pub fn value(&self, key: KeyId) -> Option<&Value> {
+        self.setting(key).and_then(|s| s.value.as_ref())
+    }
+
+    /// Every setting the file made, in key-table order.
+    pub fn settings(&self) -> impl Iterator<Item = &Setting> {
+        self.settings.iter().flatten()
+    }
+
+    /// `lint`'s `values`: canonical name → parsed value of every key the file
+    /// set with a valid value (passes.md §6.2 encodings).
+    pub fn values_json(&self) -> serde_json::Map<String, serde_json::Value> {
+        self.settings()
+            .filter_map(|s| {
+                let v = s.value.as_ref()?;
+                Some((s.key.spec().name().to_owned(), v.to_json(self.dialect)))
+            })
+            .collect()
+    }
+}
+
+/// The binder's result.
+#[derive(Clone, Debug)]
+pub struct Bound {
+    pub config: Config,
+    /// SYN, KEY and VAL diagnostics in file order (diagnostics.md §8).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Binds a parsed file.
+pub fn bind(parse: &Parse, dialect: Dialect) -> Bound {
+    let mut binder = Binder {
+        config: Config {
+            dialect,
+            settings: vec![None; registry::KEYS.len()],
+            dns_tunneling_scan: None,
+            fatal: false,
+        },
+        diagnostics: Vec::new(),
+    };
+    for event in &parse.events {
+        match event {
+            Event::Syntax(d) => binder.diagnostics.push(d.clone()),
+            Event::Section(_) => {}
+            Event::Entry(entry) => {
+                binder.entry(entry);
+                if binder.config.fatal {
+                    break;
+                }
+            }
+        }
+    }
+    Bound {
+        config: binder.config,
+        diagnostics: binder.diagnostics,
+    }
+}
+
+struct Binder {
+    config: Config,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Binder {
+    fn entry(&mut self, entry: &Entry) {
+        let whole = Span {
+            start: entry.key_span.start,
+            end: entry.value_span.end.max(entry.key_span.end),
+        };
+        let Some(key) = registry::lookup(&entry.key) else {
+            let mut d = Diagnostic::new(DiagId::KEY001, format!("unknown key `{}`", entry.key))
+                .at(entry.line, entry.key_span)
+                .key(entry.key.clone())
+                .label("WSL ignores this line");
+            suggest::unknown_key(&mut d, entry);
+            self.diagnostics.push(d);
+            return;
+        };
+        if let Some(first) = self.config.setting(key) {
+            let d = Diagnostic::new(
+                DiagId::KEY002,
+                format!("duplicate key `{}`: WSL keeps the first occurrence on line {}", entry.key, first.line),
+            )
+            .at(entry.line, whole)
+            .key(entry.key.clone())
+            .fact("first_line", first.line)
+            .fact("first_key", first.written.clone())
+            .label("ignored")
+            .help("delete this line, or delete the first occurrence if this is the value you want")
+            .related(Related {
+                span: first.key_span,
+                line: first.line,
+                message: format!("first set here as `{}`", first.written),
+            });
+            self.diagnostics.push(d);
+            return;
+        }
+        let value = self.parse_value(key, entry);
+        self.config.settings[key.0 as usize] = Some(Setting {
+            key,
+            written: entry.key.clone(),
+            line: entry.line,
+            key_span: entry.key_span,
+            value_span: entry.value_span,
+            raw: entry.value.clone(),
+            value,
+        });
+    }
+
+    /// Runs the key's typed parser, reporting an invalid value.
+    fn parse_value(&mut self, key: KeyId, entry: &Entry) -> Option<Value> {
+        let spec = key.spec();
+        let raw = entry.value.as_str();
+        let dialect = self.config.dialect;
+        let (parsed, id) = match spec.ty {
+            ValueType::Bool => (value::parse_bool(raw).map(Value::Bool), DiagId::VAL001),
+            ValueType::Int => (value::parse_int(raw).map(Value::Int), DiagId::VAL002),
+            ValueType::MemorySize => (value::parse_memory_size(raw).map(Value::Size), DiagId::VAL003),
+            ValueType::String | ValueType::Path => (Some(Value::Text(raw.to_owned())), DiagId::VAL002),
+            ValueType::Enum(table) => (table.lookup(raw).map(|n| Value::Enum(table, n)), DiagId::VAL004),
+            ValueType::MacAddress => (value::parse_mac(raw).map(Value::Mac), DiagId::VAL005),
+            ValueType::Ipv4 => (value::parse_ipv4(raw).map(Value::Ipv4), DiagId::VAL006),
+            ValueType::PortList => {
+                let (ports, bad) = value::parse_ports(raw);
+                for _ in 0..bad {
+                    self.report_value(DiagId::VAL007, spec, entry);
+                }
+                return Some(Value::Ports(ports));
+            }
+            ValueType::Swiotlb => {
+                let id = match dialect {
+                    Dialect::Seed => DiagId::VAL008,
+                    Dialect::Upstream => DiagId::VAL003,
+                };
+                (value::parse_swiotlb(raw).map(Value::Swiotlb), id)
+            }
+        };
+        match &parsed {
+            Some(Value::Bool(b)) if key == registry::key("wsl2.dnsTunneling") => {
+                self.config.dns_tunneling_scan = Some(*b);
+            }
+            None => {
+                self.report_value(id, spec, entry);
+                match id {
+                    DiagId::VAL005 => self.config.fatal = true,
+                    DiagId::VAL006 => self.config.dns_tunneling_scan = Some(false),
+                    _ => {}
+                }
+            }
+            _ => {}
+        }
+        parsed
+    }
+
+    fn report_value(&mut self, id: DiagId, spec: &'static registry::KeySpec, entry: &Entry) {
+        let dialect = self.config.dialect;
+        let span = if entry.value_span.is_empty() { entry.key_span } else { entry.value_span };
+        let shown = if entry.value.is_empty() { "an empty value".to_owned() } else { format!("`{}`", entry.value) };
+        let mut d = Diagnostic::new(id, format!("invalid {} {shown} for `{}`", spec.ty.name(), entry.key))
+            .at(entry.line, span)
+            .key(entry.key.clone())
+            .value(entry.value.clone());
+        if let ValueType::Enum(table) = spec.ty {
+            let names = table.valid_values(dialect);
+            d = d.fact("valid_values", names.clone());
+            d.message = format!("{}; valid values: {}", d.message, names.join(", "));
+        }
+        d.label = Some(hints::label(id).to_owned());
+        d.help = Some(hints::help(id, spec, &entry.value, dialect));
+        self.diagnostics.push(d);
+    }
+}
+
+#[cfg(test)]
+mod tests;

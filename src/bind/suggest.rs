@@ -1,0 +1,93 @@
+//! Did-you-mean help for unknown keys (KEY001): a retired key, a key in the
+//! wrong section, a `/etc/wsl.conf` key, a key before any section, or the
+//! nearest known name.
+
+use crate::diag::Diagnostic;
+use crate::registry::{self, KEYS, RETIRED, WSL_CONF_SECTIONS};
+use crate::syntax::Entry;
+
+pub fn unknown_key(d: &mut Diagnostic, entry: &Entry) {
+    let written = entry.key.as_str();
+    let (section, leaf) = match written.split_once('.') {
+        Some((s, l)) if entry.in_section => (s, l),
+        _ => ("", written),
+    };
+    if let Some(r) = RETIRED.iter().find(|r| r.name.eq_ignore_ascii_case(written) || leaf_of(r.name).eq_ignore_ascii_case(leaf)) {
+        d.add_help(r.note);
+        d.facts.insert("retired".into(), true.into());
+        return;
+    }
+    let same_leaf: Vec<&str> = KEYS
+        .iter()
+        .flat_map(|k| k.names.iter().copied())
+        .filter(|n| leaf_of(n).eq_ignore_ascii_case(leaf))
+        .collect();
+    if let Some(&target) = same_leaf.first() {
+        let canonical = registry::lookup(target).expect("a table name").spec().name();
+        let home = section_of(canonical);
+        if section.is_empty() {
+            d.add_help(&format!(
+                "every setting lives in a section and this key comes before any section header; `{leaf}` belongs in `[{home}]`"
+            ));
+        } else if WSL_CONF_SECTIONS.iter().any(|s| s.eq_ignore_ascii_case(section)) || !is_known_section(section) {
+            d.add_help(&format!("`[{section}]` is not a .wslconfig section; `{leaf}` belongs in `[{home}]`"));
+        } else {
+            d.add_help(&format!("this key belongs in `[{home}]`, not in `[{section}]`: move the line below a `[{home}]` header"));
+        }
+        d.facts.insert("suggestion".into(), canonical.into());
+        return;
+    }
+    if let Some(s) = WSL_CONF_SECTIONS.iter().find(|s| s.eq_ignore_ascii_case(section)) {
+        d.add_help(&format!(
+            "`[{s}]` is a section of `/etc/wsl.conf`, the per-distribution file inside Linux; .wslconfig (the Windows-side file) does not read it. Move this setting to `/etc/wsl.conf` in the distribution"
+        ));
+        d.facts.insert("wsl_conf".into(), true.into());
+        return;
+    }
+    if let Some(name) = nearest(written) {
+        d.add_help(&format!("did you mean `{name}`?"));
+        d.facts.insert("suggestion".into(), name.into());
+        return;
+    }
+    if section.is_empty() {
+        d.add_help("every setting lives in a section such as `[wsl2]` or `[experimental]`; WSL ignores keys before the first section header");
+    } else if !is_known_section(section) {
+        d.add_help(&format!("`[{section}]` is not a .wslconfig section; the sections are `[wsl2]`, `[experimental]` and `[general]`"));
+    } else {
+        d.add_help("see `wslcfg keys` for the settings WSL knows");
+    }
+}
+
+/// The nearest key name (or alias), compared ignoring case, when it is close.
+pub fn nearest(written: &str) -> Option<&'static str> {
+    let lower = written.to_ascii_lowercase();
+    KEYS.iter()
+        .flat_map(|k| k.names.iter().copied())
+        .map(|n| (strsim::damerau_levenshtein(&lower, &n.to_ascii_lowercase()), n))
+        .filter(|(d, n)| *d <= 3.min(n.len() / 4).max(1))
+        .min()
+        .map(|(_, n)| n)
+}
+
+/// The nearest section name, for a header that names no section.
+pub fn nearest_section(written: &str) -> Option<&'static str> {
+    let lower = written.to_ascii_lowercase();
+    registry::sections()
+        .into_iter()
+        .map(|s| (strsim::damerau_levenshtein(&lower, s), s))
+        .filter(|(d, s)| *d <= 2.min(s.len() / 3).max(1))
+        .min()
+        .map(|(_, s)| s)
+}
+
+pub fn is_known_section(section: &str) -> bool {
+    registry::sections().iter().any(|s| s.eq_ignore_ascii_case(section))
+}
+
+fn leaf_of(name: &str) -> &str {
+    name.split_once('.').map_or(name, |(_, l)| l)
+}
+
+fn section_of(name: &str) -> &str {
+    name.split_once('.').map_or("", |(s, _)| s)
+}

@@ -1,0 +1,11 @@
+//! wslcfg: a declarative compiler and linter for WSL 2 `.wslconfig` files.
+//!
+//! Data flows one way: [`syntax`] (bytes → lossless tree) → [`bind`] (tree →
+//! typed configuration through the one key [`registry`]) → passes → emit →
+//! plan. [`diag`] holds the diagnostic record every stage reports with, and
+//! [`lint`] puts the front end together for the `lint` command.
+
+pub mod diag;
+pub mod syntax;
+pub mod bind;
+pub mod registry;

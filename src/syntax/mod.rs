@@ -1,0 +1,34 @@
+//! Text → lossless tree with byte spans. Parsing never fails: every input gives
+//! a tree that covers every byte, plus the scanner's events and diagnostics.
+
+mod decode;
+mod scan;
+mod tree;
+
+pub use decode::{Encoding, Malformed, Source};
+pub use scan::{Entry, Event, SectionHeader, ValueFlags};
+pub use tree::{Line, LineKind, Span, SyntaxTree, Token, TokenKind};
+
+/// A parsed file: its decoded source, the tree and the scanner events.
+#[derive(Clone, Debug)]
+pub struct Parse {
+    pub source: Source,
+    pub tree: SyntaxTree,
+    pub events: Vec<Event>,
+}
+
+/// Decodes and scans a file's bytes.
+pub fn parse(bytes: Vec<u8>) -> Parse {
+    let source = Source::decode(bytes);
+    let (tree, events) = scan::scan(&source.text);
+    Parse {
+        source,
+        tree,
+        events,
+    }
+}
+
+/// Scans already decoded text (no BOM handling).
+pub fn parse_str(text: &str) -> Parse {
+    parse(text.as_bytes().to_vec())
+}
