@@ -9,3 +9,5 @@ pub mod diag;
 pub mod syntax;
 pub mod bind;
 pub mod registry;
+pub mod lint;
+pub mod docs;

@@ -117,8 +117,8 @@ pub enum ValueType {
 impl ValueType {
     pub fn name(self) -> &'static str {
         match self {
-            ValueType::Bool => "bool",
-            ValueType::Int => "int",
+            ValueType::Bool => "boolean",
+            ValueType::Int => "integer",
             ValueType::MemorySize => "memory size",
             ValueType::String => "string",
             ValueType::Path => "path",

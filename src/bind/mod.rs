@@ -174,8 +174,11 @@ impl Binder {
             ValueType::Ipv4 => (value::parse_ipv4(raw).map(Value::Ipv4), DiagId::VAL006),
             ValueType::PortList => {
                 let (ports, bad) = value::parse_ports(raw);
-                for _ in 0..bad {
+                for piece in bad {
                     self.report_value(DiagId::VAL007, spec, entry);
+                    let d = self.diagnostics.last_mut().expect("just reported");
+                    d.message = format!("invalid port `{piece}` in `{}` for `{}`", entry.value, entry.key);
+                    d.facts.insert("piece".into(), piece.into());
                 }
                 return Some(Value::Ports(ports));
             }
@@ -218,7 +221,11 @@ impl Binder {
             d.message = format!("{}; valid values: {}", d.message, names.join(", "));
         }
         d.label = Some(hints::label(id).to_owned());
-        d.help = Some(hints::help(id, spec, &entry.value, dialect));
+        let mut help = hints::help(id, spec, &entry.value, dialect);
+        if entry.value.contains(';') && !matches!(spec.ty, ValueType::String | ValueType::Path) {
+            help.push_str("; note that `;` does not start a comment in .wslconfig: use `#`");
+        }
+        d.help = Some(help);
         self.diagnostics.push(d);
     }
 }

@@ -8,6 +8,10 @@ use crate::syntax::Entry;
 
 pub fn unknown_key(d: &mut Diagnostic, entry: &Entry) {
     let written = entry.key.as_str();
+    if entry.in_section && !written.contains('.') {
+        d.add_help("a section header above failed and left WSL's section buffer garbled (WSL quirk Q1), so this key's name lost its section; fix the header above");
+        return;
+    }
     let (section, leaf) = match written.split_once('.') {
         Some((s, l)) if entry.in_section => (s, l),
         _ => ("", written),

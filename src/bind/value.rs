@@ -208,16 +208,16 @@ pub fn parse_ipv4(s: &str) -> Option<Ipv4Addr> {
     s.parse().ok()
 }
 
-/// keys.md §2.9: the ports and the number of bad pieces, in order.
-pub fn parse_ports(s: &str) -> (BTreeSet<u16>, usize) {
+/// keys.md §2.9: the ports and the bad pieces, in order.
+pub fn parse_ports(s: &str) -> (BTreeSet<u16>, Vec<&str>) {
     let mut ports = BTreeSet::new();
-    let mut bad = 0;
+    let mut bad = Vec::new();
     for piece in s.split(',').filter(|p| !p.is_empty()) {
         match stoi(piece).filter(|n| (1..=65535).contains(n)) {
             Some(n) => {
                 ports.insert(n as u16);
             }
-            None => bad += 1,
+            None => bad.push(piece),
         }
     }
     (ports, bad)
@@ -360,7 +360,10 @@ mod tests {
 
     #[test]
     fn port_lists() {
-        let ports = |s| parse_ports(s);
+        let ports = |s| {
+            let (p, bad) = parse_ports(s);
+            (p, bad.len())
+        };
         assert_eq!(ports("80,443"), ([80, 443].into(), 0));
         assert_eq!(ports("80,,443,"), ([80, 443].into(), 0));
         assert_eq!(ports("NotANumber"), (BTreeSet::new(), 1));
@@ -370,6 +373,7 @@ mod tests {
         assert_eq!(ports("80abc,1e3,0x50"), ([80, 1].into(), 1));
         assert_eq!(ports(""), (BTreeSet::new(), 0));
         assert_eq!(ports("99999999999,22,22"), ([22].into(), 1));
+        assert_eq!(parse_ports("1,x,0").1, ["x", "0"]);
     }
 
     #[test]

@@ -307,10 +307,11 @@ impl<'t> Walker<'t> {
                     let unit = bad.as_str()[1..].chars().next();
                     let line = self.line_at(ctx, at);
                     let shown = unit.unwrap_or('\u{FFFF}');
-                    let mut d = Diagnostic::new(
-                        DiagId::SYN006,
-                        format!("invalid escape sequence `\\{}`", unit.map_or(String::new(), |c| c.to_string())),
-                    )
+                    let message = match unit {
+                        Some(c) => format!("invalid escape sequence `\\{c}`"),
+                        None => "a backslash at the end of the file escapes nothing".to_owned(),
+                    };
+                    let mut d = Diagnostic::new(DiagId::SYN006, message)
                     .value(shown.to_string())
                     .label(match unit {
                         Some(_) => "only \\\\ \\\" \\b \\n \\t and \\ before a line break are escapes".to_owned(),
