@@ -10,16 +10,31 @@ use std::fmt::Write;
 pub fn keys_table() -> String {
     let mut s = String::new();
     s.push_str("# Keys of `.wslconfig`\n\n");
-    s.push_str("Generated from the key registry (`src/registry.rs`) by `wslcfg keys`; a test fails when this file drifts.\n");
+    s.push_str(
+        "Generated from the key registry (`src/registry.rs`) by `wslcfg keys`; a test fails when this file drifts.\n",
+    );
     s.push_str("Names are compared ignoring ASCII case. Defaults are the values before the passes; where a pass\n");
     s.push_str("computes the real value, the default says so.\n");
     for section in registry::sections() {
-        let _ = write!(s, "\n## `[{section}]`\n\n| Key | Type | Default | Meaning |\n|---|---|---|---|\n");
-        for k in KEYS.iter().filter(|k| k.names.iter().any(|n| n.split('.').next() == Some(section))) {
-            let name = k.names.iter().find(|n| n.split('.').next() == Some(section)).expect("filtered");
+        let _ = write!(
+            s,
+            "\n## `[{section}]`\n\n| Key | Type | Default | Meaning |\n|---|---|---|---|\n"
+        );
+        for k in KEYS
+            .iter()
+            .filter(|k| k.names.iter().any(|n| n.split('.').next() == Some(section)))
+        {
+            let name = k
+                .names
+                .iter()
+                .find(|n| n.split('.').next() == Some(section))
+                .expect("filtered");
             let mut ty = k.ty.name().to_owned();
             if let ValueType::Enum(t) = k.ty {
-                ty = format!("enum: {}", t.names.iter().map(|n| n.name).collect::<Vec<_>>().join(", "));
+                ty = format!(
+                    "enum: {}",
+                    t.names.iter().map(|n| n.name).collect::<Vec<_>>().join(", ")
+                );
             }
             if k.unit == registry::Unit::Milliseconds {
                 ty.push_str(" (ms)");
@@ -36,7 +51,12 @@ pub fn keys_table() -> String {
             if k.presence {
                 meaning.push_str(" Passes ask whether it was given.");
             }
-            let _ = writeln!(s, "| `{name}` | {ty} | {} | {} |", k.default.describe().replace('|', "\\|"), meaning.replace('|', "\\|"));
+            let _ = writeln!(
+                s,
+                "| `{name}` | {ty} | {} | {} |",
+                k.default.describe().replace('|', "\\|"),
+                meaning.replace('|', "\\|")
+            );
         }
     }
     s.push_str("\n## Keys that WSL no longer knows\n\n");
@@ -51,9 +71,13 @@ pub fn diagnostics_md() -> String {
     let mut s = String::new();
     s.push_str("# Diagnostics\n\n");
     s.push_str("Generated from the diagnostic table (`src/diag/id.rs`); a test fails when this file drifts.\n\n");
-    s.push_str("Every finding has a stable id. Ids of the FIL, SYN, KEY, VAL, PAS, VMC and RUN families are the ones\n");
+    s.push_str(
+        "Every finding has a stable id. Ids of the FIL, SYN, KEY, VAL, PAS, VMC and RUN families are the ones\n",
+    );
     s.push_str("WSL itself reports (`\"upstream\": true` in JSON output); `LNT` ids are wslcfg's own checks\n");
-    s.push_str("(`\"upstream\": false`). `lint` exits with 1 when a finding of severity warning or error is reported\n");
+    s.push_str(
+        "(`\"upstream\": false`). `lint` exits with 1 when a finding of severity warning or error is reported\n",
+    );
     s.push_str("(unless accepted with `--allow ID`); advice never fails a run.\n\n");
     s.push_str("| Id | Name | Severity | Reported by WSL |\n|---|---|---|---|\n");
     for i in ALL {

@@ -5,9 +5,9 @@
 //! plan. [`diag`] holds the diagnostic record every stage reports with, and
 //! [`lint`] puts the front end together for the `lint` command.
 
-pub mod diag;
-pub mod syntax;
 pub mod bind;
-pub mod registry;
-pub mod lint;
+pub mod diag;
 pub mod docs;
+pub mod lint;
+pub mod registry;
+pub mod syntax;

@@ -78,21 +78,66 @@ const MODE4: Option<[&str; 2]> = Some(["VirtioProxy", "Consomme"]);
 /// `wsl2.networkingMode` (keys.md §2.6).
 pub static NETWORKING_MODE: EnumTable = EnumTable {
     names: &[
-        EnumName { name: "None", number: 0, listed_in: None, display: None },
-        EnumName { name: "Nat", number: 1, listed_in: None, display: None },
-        EnumName { name: "Bridged", number: 2, listed_in: None, display: None },
-        EnumName { name: "Mirrored", number: 3, listed_in: None, display: None },
-        EnumName { name: "VirtioProxy", number: 4, listed_in: None, display: MODE4 },
-        EnumName { name: "Consomme", number: 4, listed_in: Some(Dialect::Upstream), display: MODE4 },
+        EnumName {
+            name: "None",
+            number: 0,
+            listed_in: None,
+            display: None,
+        },
+        EnumName {
+            name: "Nat",
+            number: 1,
+            listed_in: None,
+            display: None,
+        },
+        EnumName {
+            name: "Bridged",
+            number: 2,
+            listed_in: None,
+            display: None,
+        },
+        EnumName {
+            name: "Mirrored",
+            number: 3,
+            listed_in: None,
+            display: None,
+        },
+        EnumName {
+            name: "VirtioProxy",
+            number: 4,
+            listed_in: None,
+            display: MODE4,
+        },
+        EnumName {
+            name: "Consomme",
+            number: 4,
+            listed_in: Some(Dialect::Upstream),
+            display: MODE4,
+        },
     ],
 };
 
 /// `experimental.autoMemoryReclaim`.
 pub static MEMORY_RECLAIM: EnumTable = EnumTable {
     names: &[
-        EnumName { name: "Disabled", number: 0, listed_in: None, display: None },
-        EnumName { name: "Gradual", number: 1, listed_in: None, display: None },
-        EnumName { name: "DropCache", number: 2, listed_in: None, display: None },
+        EnumName {
+            name: "Disabled",
+            number: 0,
+            listed_in: None,
+            display: None,
+        },
+        EnumName {
+            name: "Gradual",
+            number: 1,
+            listed_in: None,
+            display: None,
+        },
+        EnumName {
+            name: "DropCache",
+            number: 2,
+            listed_in: None,
+            display: None,
+        },
     ],
 };
 
@@ -188,7 +233,7 @@ impl DefaultRule {
 pub fn format_size(bytes: u64) -> String {
     const UNITS: [(&str, u64); 4] = [("TB", 1 << 40), ("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)];
     for (suffix, factor) in UNITS {
-        if bytes >= factor && bytes % factor == 0 {
+        if bytes >= factor && bytes.is_multiple_of(factor) {
             return format!("{}{suffix}", bytes / factor);
         }
     }
@@ -265,61 +310,372 @@ use ValueType as T;
 
 /// Every key of `.wslconfig`, in upstream's registration order (keys.md §3.6).
 pub static KEYS: &[KeySpec] = &[
-    key!(["wsl2.kernel"], T::Path, D::Computed("empty: the bundled kernel <install>\\tools\\kernel"), "Path of a custom Linux kernel image."),
-    key!(["wsl2.kernelCommandLine"], T::String, D::Empty, "Extra kernel command-line arguments, appended last."),
-    key!(["wsl2.kernelModules"], T::Path, D::Computed("empty: the bundled modules VHD when the bundled kernel is used"), "Path of a VHD with kernel modules for a custom kernel."),
-    key!(["wsl2.memory"], T::MemorySize, D::Computed("0: half of the host's memory"), "Memory of the VM; clamped to [256MB, host memory]."),
-    key!(["wsl2.processors"], T::Int, D::Computed("0: every logical processor of the host"), "Number of virtual processors; above the host's count it is clamped."),
-    key!(["wsl2.debugConsole"], T::Bool, D::Bool(false), "Open a debug console window that shows the kernel's messages."),
-    key!(["wsl2.earlyBootLogging"], T::Bool, D::Computed("false; true when a debug console or its log file is set"), true, Both, Unit::None, "Capture the kernel's early boot messages on a serial console."),
-    key!(["wsl2.swap"], T::MemorySize, D::Computed("a quarter of the VM memory, rounded up to a whole GB"), "Size of the swap VHD; 0 disables swap."),
-    key!(["wsl2.swapFile"], T::Path, D::Computed("empty: <temp>\\<machine id>\\swap.vhdx"), "Path of the swap VHD."),
-    key!(["wsl2.localhostForwarding"], T::Bool, D::Bool(true), true, Both, Unit::None, "Make ports the VM listens on reachable through localhost on Windows."),
-    key!(["wsl2.nestedVirtualization"], T::Bool, D::X64AndWin11, "Let the VM run virtual machines of its own."),
-    key!(["wsl2.virtio9p"], T::Bool, D::Bool(false), "Deprecated: share Windows drives with 9p over virtio; always switched off."),
-    key!(["wsl2.virtiofs"], T::Bool, D::Bool(false), "Share Windows drives with virtiofs."),
-    key!(["wsl2.kernelDebugPort"], T::Int, D::Int(0), "Serial port number for the kernel debugger (kgdb); 0 disables it."),
+    key!(
+        ["wsl2.kernel"],
+        T::Path,
+        D::Computed("empty: the bundled kernel <install>\\tools\\kernel"),
+        "Path of a custom Linux kernel image."
+    ),
+    key!(
+        ["wsl2.kernelCommandLine"],
+        T::String,
+        D::Empty,
+        "Extra kernel command-line arguments, appended last."
+    ),
+    key!(
+        ["wsl2.kernelModules"],
+        T::Path,
+        D::Computed("empty: the bundled modules VHD when the bundled kernel is used"),
+        "Path of a VHD with kernel modules for a custom kernel."
+    ),
+    key!(
+        ["wsl2.memory"],
+        T::MemorySize,
+        D::Computed("0: half of the host's memory"),
+        "Memory of the VM; clamped to [256MB, host memory]."
+    ),
+    key!(
+        ["wsl2.processors"],
+        T::Int,
+        D::Computed("0: every logical processor of the host"),
+        "Number of virtual processors; above the host's count it is clamped."
+    ),
+    key!(
+        ["wsl2.debugConsole"],
+        T::Bool,
+        D::Bool(false),
+        "Open a debug console window that shows the kernel's messages."
+    ),
+    key!(
+        ["wsl2.earlyBootLogging"],
+        T::Bool,
+        D::Computed("false; true when a debug console or its log file is set"),
+        true,
+        Both,
+        Unit::None,
+        "Capture the kernel's early boot messages on a serial console."
+    ),
+    key!(
+        ["wsl2.swap"],
+        T::MemorySize,
+        D::Computed("a quarter of the VM memory, rounded up to a whole GB"),
+        "Size of the swap VHD; 0 disables swap."
+    ),
+    key!(
+        ["wsl2.swapFile"],
+        T::Path,
+        D::Computed("empty: <temp>\\<machine id>\\swap.vhdx"),
+        "Path of the swap VHD."
+    ),
+    key!(
+        ["wsl2.localhostForwarding"],
+        T::Bool,
+        D::Bool(true),
+        true,
+        Both,
+        Unit::None,
+        "Make ports the VM listens on reachable through localhost on Windows."
+    ),
+    key!(
+        ["wsl2.nestedVirtualization"],
+        T::Bool,
+        D::X64AndWin11,
+        "Let the VM run virtual machines of its own."
+    ),
+    key!(
+        ["wsl2.virtio9p"],
+        T::Bool,
+        D::Bool(false),
+        "Deprecated: share Windows drives with 9p over virtio; always switched off."
+    ),
+    key!(
+        ["wsl2.virtiofs"],
+        T::Bool,
+        D::Bool(false),
+        "Share Windows drives with virtiofs."
+    ),
+    key!(
+        ["wsl2.kernelDebugPort"],
+        T::Int,
+        D::Int(0),
+        "Serial port number for the kernel debugger (kgdb); 0 disables it."
+    ),
     key!(["wsl2.gpuSupport"], T::Bool, D::Bool(true), "GPU paravirtualization."),
-    key!(["wsl2.guiApplications"], T::Bool, D::Bool(true), "Linux GUI applications (WSLg)."),
-    key!(["wsl2.systemDistro"], T::Path, D::Computed("empty: the bundled <install>\\system.vhd"), "Path of a custom system distribution (.vhd or .img)."),
-    key!(["wsl2.telemetry"], T::Bool, D::OfficialBuild, "Send telemetry from the VM."),
-    key!(["wsl2.vmIdleTimeout"], T::Int, D::Int(60000), false, Both, Ms, "Milliseconds the VM stays up with no distribution running."),
-    key!(["wsl2.debugConsoleLogFile"], T::Path, D::Empty, "File the debug console writes to; setting it turns the debug console on."),
-    key!(["wsl2.kernelBootTimeout"], T::Int, D::Int(30000), false, Both, Ms, "Milliseconds to wait for the kernel to boot."),
-    key!(["wsl2.distributionStartTimeout"], T::Int, D::Int(60000), false, Both, Ms, "Milliseconds to wait for a distribution to start."),
-    key!(["wsl2.virtio"], T::Bool, D::X64OrWin11, "Master switch of the virtio devices (virtiofs, VirtioProxy networking, swiotlb)."),
-    key!(["wsl2.hostFileSystemAccess"], T::Bool, D::Bool(true), "Access to the Windows drives from Linux."),
-    key!(["wsl2.mountDeviceTimeout"], T::Int, D::Int(5000), false, Both, Ms, "Milliseconds to wait for a disk to be mounted."),
-    key!(["wsl2.hardwarePerformanceCounters"], T::Bool, D::X64, "Expose the hardware performance counters (PMU, LBR) to the VM."),
-    key!(["wsl2.vmSwitch"], T::String, D::Empty, "Hyper-V virtual switch used in Bridged networking mode."),
-    key!(["wsl2.macAddress"], T::MacAddress, D::Computed("unset; generated 5E:BB:F6:9E:EE:FA in Bridged mode"), true, Both, Unit::None, "MAC address of the VM's adapter in Bridged mode."),
+    key!(
+        ["wsl2.guiApplications"],
+        T::Bool,
+        D::Bool(true),
+        "Linux GUI applications (WSLg)."
+    ),
+    key!(
+        ["wsl2.systemDistro"],
+        T::Path,
+        D::Computed("empty: the bundled <install>\\system.vhd"),
+        "Path of a custom system distribution (.vhd or .img)."
+    ),
+    key!(
+        ["wsl2.telemetry"],
+        T::Bool,
+        D::OfficialBuild,
+        "Send telemetry from the VM."
+    ),
+    key!(
+        ["wsl2.vmIdleTimeout"],
+        T::Int,
+        D::Int(60000),
+        false,
+        Both,
+        Ms,
+        "Milliseconds the VM stays up with no distribution running."
+    ),
+    key!(
+        ["wsl2.debugConsoleLogFile"],
+        T::Path,
+        D::Empty,
+        "File the debug console writes to; setting it turns the debug console on."
+    ),
+    key!(
+        ["wsl2.kernelBootTimeout"],
+        T::Int,
+        D::Int(30000),
+        false,
+        Both,
+        Ms,
+        "Milliseconds to wait for the kernel to boot."
+    ),
+    key!(
+        ["wsl2.distributionStartTimeout"],
+        T::Int,
+        D::Int(60000),
+        false,
+        Both,
+        Ms,
+        "Milliseconds to wait for a distribution to start."
+    ),
+    key!(
+        ["wsl2.virtio"],
+        T::Bool,
+        D::X64OrWin11,
+        "Master switch of the virtio devices (virtiofs, VirtioProxy networking, swiotlb)."
+    ),
+    key!(
+        ["wsl2.hostFileSystemAccess"],
+        T::Bool,
+        D::Bool(true),
+        "Access to the Windows drives from Linux."
+    ),
+    key!(
+        ["wsl2.mountDeviceTimeout"],
+        T::Int,
+        D::Int(5000),
+        false,
+        Both,
+        Ms,
+        "Milliseconds to wait for a disk to be mounted."
+    ),
+    key!(
+        ["wsl2.hardwarePerformanceCounters"],
+        T::Bool,
+        D::X64,
+        "Expose the hardware performance counters (PMU, LBR) to the VM."
+    ),
+    key!(
+        ["wsl2.vmSwitch"],
+        T::String,
+        D::Empty,
+        "Hyper-V virtual switch used in Bridged networking mode."
+    ),
+    key!(
+        ["wsl2.macAddress"],
+        T::MacAddress,
+        D::Computed("unset; generated 5E:BB:F6:9E:EE:FA in Bridged mode"),
+        true,
+        Both,
+        Unit::None,
+        "MAC address of the VM's adapter in Bridged mode."
+    ),
     key!(["wsl2.dhcp"], T::Bool, D::Bool(true), "Use DHCP in Bridged mode."),
-    key!(["wsl2.dhcpTimeout"], T::Int, D::Int(5000), false, Both, Ms, "Milliseconds to wait for DHCP in Bridged mode."),
+    key!(
+        ["wsl2.dhcpTimeout"],
+        T::Int,
+        D::Int(5000),
+        false,
+        Both,
+        Ms,
+        "Milliseconds to wait for DHCP in Bridged mode."
+    ),
     key!(["wsl2.ipv6"], T::Bool, D::Bool(false), "IPv6 in Bridged mode."),
-    key!(["wsl2.dnsProxy"], T::Bool, D::Bool(true), "Forward DNS requests to Windows in NAT mode."),
-    key!(["wsl2.safeMode"], T::Bool, D::Bool(false), "Start with many features switched off, to recover a broken setup."),
-    key!(["wsl2.defaultVhdSize"], T::MemorySize, D::Size(1 << 40), "Maximum size of newly created distribution VHDs."),
-    key!(["wsl2.crashDumpFolder"], T::Path, D::Computed("empty: <temp>\\wsl-crashes when crash dumps are on"), "Folder for crash dumps of Linux processes."),
-    key!(["wsl2.maxCrashDumpCount"], T::Int, D::Int(10), "Number of crash dumps kept; negative disables crash dumps."),
-    key!(["general.distributionInstallPath"], T::Path, D::Computed("empty: <LocalAppData>\\wsl"), "Default folder for new distributions."),
-    key!(["general.instanceIdleTimeout"], T::Int, D::Int(15000), false, Both, Ms, "Milliseconds a distribution stays up with no process running."),
-    key!(["wsl2.loadDefaultKernelModules"], T::Bool, D::Bool(true), true, Both, Unit::None, "Load tun, ip_tables and br_netfilter at boot."),
-    key!(["wsl2.loadKernelModules"], T::String, D::Empty, true, Both, Unit::None, "Extra kernel modules to load at boot, separated by commas."),
-    key!(["wsl2.isolateDistroCgroup"], T::Bool, D::Bool(true), false, UpstreamAddition, Unit::None, "Give each distribution its own cgroup (added upstream; accepted in both dialects)."),
-    key!(["wsl2.networkingMode", "experimental.networkingMode"], T::Enum(&NETWORKING_MODE), D::Computed("Nat, or the policy's DefaultNetworkingMode"), true, Both, Unit::None, "Networking mode: None, Nat, Bridged, Mirrored or VirtioProxy (upstream: Consomme)."),
-    key!(["wsl2.dnsTunneling", "experimental.dnsTunneling"], T::Bool, D::Bool(true), true, Both, Unit::None, "Answer the VM's DNS requests through Windows instead of a network packet."),
-    key!(["wsl2.firewall", "experimental.firewall"], T::Bool, D::Bool(true), true, Both, Unit::None, "Apply the Hyper-V firewall rules to the VM."),
-    key!(["wsl2.autoProxy", "experimental.autoProxy"], T::Bool, D::Bool(true), "Use the Windows HTTP proxy settings in Linux."),
-    key!(["experimental.autoMemoryReclaim"], T::Enum(&MEMORY_RECLAIM), D::Enum("DropCache"), "Give cached memory back to Windows: Disabled, Gradual or DropCache."),
-    key!(["experimental.sparseVhd"], T::Bool, D::Bool(false), "Create new distribution VHDs as sparse files."),
-    key!(["experimental.bestEffortDnsParsing"], T::Bool, D::Bool(false), "With DNS tunneling, answer malformed DNS requests as well as possible."),
-    key!(["experimental.dnsTunnelingIpAddress"], T::Ipv4, D::Computed("unset; 10.255.255.254 while DNS tunneling is on"), "IPv4 address of the DNS tunneling listener in the VM."),
-    key!(["experimental.initialAutoProxyTimeout"], T::Int, D::Int(1000), false, Both, Ms, "Milliseconds to wait for the proxy settings at start."),
-    key!(["experimental.ignoredPorts"], T::PortList, D::NoPorts, "Ports that Mirrored networking does not bind on Windows, separated by commas."),
-    key!(["experimental.hostAddressLoopback"], T::Bool, D::Bool(false), "In Mirrored mode, let the VM and Windows reach each other through the host's addresses."),
-    key!(["experimental.setVersionDebug"], T::Bool, D::Bool(false), "Debug output when converting distributions between WSL versions."),
-    key!(["experimental.swiotlb"], T::Swiotlb, D::Unset, "Bounce-buffer pool for virtio devices: seed form 0x<base>,<size>K|M, or a memory size."),
-    key!(["experimental.virtioFsAggregateShares"], T::Bool, D::Bool(true), false, UpstreamAddition, Unit::None, "One virtiofs device for all shares of an elevation level (added upstream; accepted in both dialects)."),
+    key!(
+        ["wsl2.dnsProxy"],
+        T::Bool,
+        D::Bool(true),
+        "Forward DNS requests to Windows in NAT mode."
+    ),
+    key!(
+        ["wsl2.safeMode"],
+        T::Bool,
+        D::Bool(false),
+        "Start with many features switched off, to recover a broken setup."
+    ),
+    key!(
+        ["wsl2.defaultVhdSize"],
+        T::MemorySize,
+        D::Size(1 << 40),
+        "Maximum size of newly created distribution VHDs."
+    ),
+    key!(
+        ["wsl2.crashDumpFolder"],
+        T::Path,
+        D::Computed("empty: <temp>\\wsl-crashes when crash dumps are on"),
+        "Folder for crash dumps of Linux processes."
+    ),
+    key!(
+        ["wsl2.maxCrashDumpCount"],
+        T::Int,
+        D::Int(10),
+        "Number of crash dumps kept; negative disables crash dumps."
+    ),
+    key!(
+        ["general.distributionInstallPath"],
+        T::Path,
+        D::Computed("empty: <LocalAppData>\\wsl"),
+        "Default folder for new distributions."
+    ),
+    key!(
+        ["general.instanceIdleTimeout"],
+        T::Int,
+        D::Int(15000),
+        false,
+        Both,
+        Ms,
+        "Milliseconds a distribution stays up with no process running."
+    ),
+    key!(
+        ["wsl2.loadDefaultKernelModules"],
+        T::Bool,
+        D::Bool(true),
+        true,
+        Both,
+        Unit::None,
+        "Load tun, ip_tables and br_netfilter at boot."
+    ),
+    key!(
+        ["wsl2.loadKernelModules"],
+        T::String,
+        D::Empty,
+        true,
+        Both,
+        Unit::None,
+        "Extra kernel modules to load at boot, separated by commas."
+    ),
+    key!(
+        ["wsl2.isolateDistroCgroup"],
+        T::Bool,
+        D::Bool(true),
+        false,
+        UpstreamAddition,
+        Unit::None,
+        "Give each distribution its own cgroup (added upstream; accepted in both dialects)."
+    ),
+    key!(
+        ["wsl2.networkingMode", "experimental.networkingMode"],
+        T::Enum(&NETWORKING_MODE),
+        D::Computed("Nat, or the policy's DefaultNetworkingMode"),
+        true,
+        Both,
+        Unit::None,
+        "Networking mode: None, Nat, Bridged, Mirrored or VirtioProxy (upstream: Consomme)."
+    ),
+    key!(
+        ["wsl2.dnsTunneling", "experimental.dnsTunneling"],
+        T::Bool,
+        D::Bool(true),
+        true,
+        Both,
+        Unit::None,
+        "Answer the VM's DNS requests through Windows instead of a network packet."
+    ),
+    key!(
+        ["wsl2.firewall", "experimental.firewall"],
+        T::Bool,
+        D::Bool(true),
+        true,
+        Both,
+        Unit::None,
+        "Apply the Hyper-V firewall rules to the VM."
+    ),
+    key!(
+        ["wsl2.autoProxy", "experimental.autoProxy"],
+        T::Bool,
+        D::Bool(true),
+        "Use the Windows HTTP proxy settings in Linux."
+    ),
+    key!(
+        ["experimental.autoMemoryReclaim"],
+        T::Enum(&MEMORY_RECLAIM),
+        D::Enum("DropCache"),
+        "Give cached memory back to Windows: Disabled, Gradual or DropCache."
+    ),
+    key!(
+        ["experimental.sparseVhd"],
+        T::Bool,
+        D::Bool(false),
+        "Create new distribution VHDs as sparse files."
+    ),
+    key!(
+        ["experimental.bestEffortDnsParsing"],
+        T::Bool,
+        D::Bool(false),
+        "With DNS tunneling, answer malformed DNS requests as well as possible."
+    ),
+    key!(
+        ["experimental.dnsTunnelingIpAddress"],
+        T::Ipv4,
+        D::Computed("unset; 10.255.255.254 while DNS tunneling is on"),
+        "IPv4 address of the DNS tunneling listener in the VM."
+    ),
+    key!(
+        ["experimental.initialAutoProxyTimeout"],
+        T::Int,
+        D::Int(1000),
+        false,
+        Both,
+        Ms,
+        "Milliseconds to wait for the proxy settings at start."
+    ),
+    key!(
+        ["experimental.ignoredPorts"],
+        T::PortList,
+        D::NoPorts,
+        "Ports that Mirrored networking does not bind on Windows, separated by commas."
+    ),
+    key!(
+        ["experimental.hostAddressLoopback"],
+        T::Bool,
+        D::Bool(false),
+        "In Mirrored mode, let the VM and Windows reach each other through the host's addresses."
+    ),
+    key!(
+        ["experimental.setVersionDebug"],
+        T::Bool,
+        D::Bool(false),
+        "Debug output when converting distributions between WSL versions."
+    ),
+    key!(
+        ["experimental.swiotlb"],
+        T::Swiotlb,
+        D::Unset,
+        "Bounce-buffer pool for virtio devices: seed form 0x<base>,<size>K|M, or a memory size."
+    ),
+    key!(
+        ["experimental.virtioFsAggregateShares"],
+        T::Bool,
+        D::Bool(true),
+        false,
+        UpstreamAddition,
+        Unit::None,
+        "One virtiofs device for all shares of an elevation level (added upstream; accepted in both dialects)."
+    ),
 ];
 
 /// Finds the key one of whose names equals `full_name`, ignoring ASCII case
@@ -333,6 +689,12 @@ pub fn lookup(full_name: &str) -> Option<KeyId> {
 /// Looks a key up by its canonical name (exact case).
 pub fn key(name: &str) -> KeyId {
     lookup(name).unwrap_or_else(|| panic!("`{name}` is not in the key table"))
+}
+
+/// The DNS tunneling switch, which an invalid DNS tunneling address turns
+/// off during the scan (keys.md §2.8).
+pub fn dns_tunneling() -> KeyId {
+    key("wsl2.dnsTunneling")
 }
 
 /// Every key id in table order.
@@ -370,7 +732,16 @@ pub static RETIRED: &[RetiredKey] = &[
 ];
 
 /// Sections of `/etc/wsl.conf`, which lives inside the Linux distribution.
-pub static WSL_CONF_SECTIONS: &[&str] = &["boot", "automount", "network", "interop", "user", "filesystem", "gpu", "time"];
+pub static WSL_CONF_SECTIONS: &[&str] = &[
+    "boot",
+    "automount",
+    "network",
+    "interop",
+    "user",
+    "filesystem",
+    "gpu",
+    "time",
+];
 
 #[cfg(test)]
 mod tests {
@@ -378,7 +749,11 @@ mod tests {
 
     #[test]
     fn names_are_unique_and_dotted() {
-        let mut all: Vec<String> = KEYS.iter().flat_map(|k| k.names.iter()).map(|n| n.to_ascii_lowercase()).collect();
+        let mut all: Vec<String> = KEYS
+            .iter()
+            .flat_map(|k| k.names.iter())
+            .map(|n| n.to_ascii_lowercase())
+            .collect();
         assert!(all.iter().all(|n| n.matches('.').count() == 1));
         let count = all.len();
         all.sort();
@@ -397,9 +772,18 @@ mod tests {
 
     #[test]
     fn valid_value_lists_per_dialect() {
-        assert_eq!(NETWORKING_MODE.valid_values(Dialect::Upstream).join(", "), "Bridged, Consomme, Mirrored, Nat, None, VirtioProxy");
-        assert_eq!(NETWORKING_MODE.valid_values(Dialect::Seed).join(", "), "Bridged, Mirrored, Nat, None, VirtioProxy");
-        assert_eq!(MEMORY_RECLAIM.valid_values(Dialect::Seed).join(", "), "Disabled, DropCache, Gradual");
+        assert_eq!(
+            NETWORKING_MODE.valid_values(Dialect::Upstream).join(", "),
+            "Bridged, Consomme, Mirrored, Nat, None, VirtioProxy"
+        );
+        assert_eq!(
+            NETWORKING_MODE.valid_values(Dialect::Seed).join(", "),
+            "Bridged, Mirrored, Nat, None, VirtioProxy"
+        );
+        assert_eq!(
+            MEMORY_RECLAIM.valid_values(Dialect::Seed).join(", "),
+            "Disabled, DropCache, Gradual"
+        );
         assert_eq!(NETWORKING_MODE.display(4, Dialect::Upstream), "Consomme");
         assert_eq!(NETWORKING_MODE.display(4, Dialect::Seed), "VirtioProxy");
     }

@@ -16,16 +16,42 @@ fn corpus_ids_and_lines() {
     for path in &files {
         let bytes = std::fs::read(path).expect("corpus file readable");
         let name = path.file_name().expect("a name").to_string_lossy();
-        let report = lint_bytes(&name, bytes, &LintOptions { dialect: Dialect::Seed, ..LintOptions::default() });
+        let report = lint_bytes(
+            &name,
+            bytes,
+            &LintOptions {
+                dialect: Dialect::Seed,
+                ..LintOptions::default()
+            },
+        );
         assert!(report.io_error.is_none());
-        let upstream = lint_bytes(&name, std::fs::read(path).unwrap(), &LintOptions { dialect: Dialect::Upstream, ..LintOptions::default() });
+        let upstream = lint_bytes(
+            &name,
+            std::fs::read(path).unwrap(),
+            &LintOptions {
+                dialect: Dialect::Upstream,
+                ..LintOptions::default()
+            },
+        );
         let found: Vec<String> = report
             .diagnostics
             .iter()
             .map(|d| format!("{}@{}", d.id, d.line.map_or("-".to_owned(), |l| l.to_string())))
             .collect();
-        let up: Vec<String> = upstream.diagnostics.iter().map(|d| format!("{}@{}", d.id, d.line.map_or("-".to_owned(), |l| l.to_string()))).collect();
-        let _ = write!(summary, "{name}: {}", if found.is_empty() { "clean".to_owned() } else { found.join(" ") });
+        let up: Vec<String> = upstream
+            .diagnostics
+            .iter()
+            .map(|d| format!("{}@{}", d.id, d.line.map_or("-".to_owned(), |l| l.to_string())))
+            .collect();
+        let _ = write!(
+            summary,
+            "{name}: {}",
+            if found.is_empty() {
+                "clean".to_owned()
+            } else {
+                found.join(" ")
+            }
+        );
         if up != found {
             let _ = write!(summary, " | upstream: {}", up.join(" "));
         }

@@ -14,9 +14,16 @@ fn every_fixture_in_both_dialects() {
     assert!(files.len() >= 20, "fixtures are missing");
     for path in files {
         let bytes = std::fs::read(&path).expect("fixture readable");
-        let rel = path.strip_prefix(common::root()).expect("under the root").to_string_lossy().replace('\\', "/");
+        let rel = path
+            .strip_prefix(common::root())
+            .expect("under the root")
+            .to_string_lossy()
+            .replace('\\', "/");
         for dialect in [Dialect::Seed, Dialect::Upstream] {
-            let options = LintOptions { dialect, ..LintOptions::default() };
+            let options = LintOptions {
+                dialect,
+                ..LintOptions::default()
+            };
             let report = lint_bytes(&rel, bytes.clone(), &options);
             let out = json::output(std::slice::from_ref(&report));
             let mut settings = insta::Settings::clone_current();

@@ -63,9 +63,15 @@ fn int_help(spec: &KeySpec, raw: &str) -> String {
         return format!("{base}; remove the line to keep the default");
     }
     if t.len() > 1 && t.starts_with('0') && t.bytes().all(|b| b.is_ascii_digit()) {
-        return format!("{base}. A leading `0` makes the number octal, and `{t}` is not a valid octal number; write it without the leading zeros");
+        return format!(
+            "{base}. A leading `0` makes the number octal, and `{t}` is not a valid octal number; write it without the leading zeros"
+        );
     }
-    if let Some(n) = t.strip_suffix("ms").or_else(|| t.strip_suffix('s')).filter(|n| n.bytes().all(|b| b.is_ascii_digit()) && !n.is_empty()) {
+    if let Some(n) = t
+        .strip_suffix("ms")
+        .or_else(|| t.strip_suffix('s'))
+        .filter(|n| n.bytes().all(|b| b.is_ascii_digit()) && !n.is_empty())
+    {
         let _ = n;
         return format!("{base}, without a unit (timeouts are in milliseconds)");
     }
@@ -92,7 +98,11 @@ fn memory_help(raw: &str) -> String {
             _ => None,
         };
         if let Some(f) = fixed {
-            let why = if s.len() != suffix.len() { "no space between number and unit" } else { "units are case-sensitive" };
+            let why = if s.len() != suffix.len() {
+                "no space between number and unit"
+            } else {
+                "units are case-sensitive"
+            };
             return format!("{base}; {why}: did you mean `{number}{f}`?");
         }
     }

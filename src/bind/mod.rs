@@ -131,7 +131,10 @@ impl Binder {
         if let Some(first) = self.config.setting(key) {
             let d = Diagnostic::new(
                 DiagId::KEY002,
-                format!("duplicate key `{}`: WSL keeps the first occurrence on line {}", entry.key, first.line),
+                format!(
+                    "duplicate key `{}`: WSL keeps the first occurrence on line {}",
+                    entry.key, first.line
+                ),
             )
             .at(entry.line, whole)
             .key(entry.key.clone())
@@ -191,7 +194,7 @@ impl Binder {
             }
         };
         match &parsed {
-            Some(Value::Bool(b)) if key == registry::key("wsl2.dnsTunneling") => {
+            Some(Value::Bool(b)) if key == registry::dns_tunneling() => {
                 self.config.dns_tunneling_scan = Some(*b);
             }
             None => {
@@ -209,8 +212,16 @@ impl Binder {
 
     fn report_value(&mut self, id: DiagId, spec: &'static registry::KeySpec, entry: &Entry) {
         let dialect = self.config.dialect;
-        let span = if entry.value_span.is_empty() { entry.key_span } else { entry.value_span };
-        let shown = if entry.value.is_empty() { "an empty value".to_owned() } else { format!("`{}`", entry.value) };
+        let span = if entry.value_span.is_empty() {
+            entry.key_span
+        } else {
+            entry.value_span
+        };
+        let shown = if entry.value.is_empty() {
+            "an empty value".to_owned()
+        } else {
+            format!("`{}`", entry.value)
+        };
         let mut d = Diagnostic::new(id, format!("invalid {} {shown} for `{}`", spec.ty.name(), entry.key))
             .at(entry.line, span)
             .key(entry.key.clone())

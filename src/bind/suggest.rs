@@ -16,7 +16,10 @@ pub fn unknown_key(d: &mut Diagnostic, entry: &Entry) {
         Some((s, l)) if entry.in_section => (s, l),
         _ => ("", written),
     };
-    if let Some(r) = RETIRED.iter().find(|r| r.name.eq_ignore_ascii_case(written) || leaf_of(r.name).eq_ignore_ascii_case(leaf)) {
+    if let Some(r) = RETIRED
+        .iter()
+        .find(|r| r.name.eq_ignore_ascii_case(written) || leaf_of(r.name).eq_ignore_ascii_case(leaf))
+    {
         d.add_help(r.note);
         d.facts.insert("retired".into(), true.into());
         return;
@@ -34,9 +37,13 @@ pub fn unknown_key(d: &mut Diagnostic, entry: &Entry) {
                 "every setting lives in a section and this key comes before any section header; `{leaf}` belongs in `[{home}]`"
             ));
         } else if WSL_CONF_SECTIONS.iter().any(|s| s.eq_ignore_ascii_case(section)) || !is_known_section(section) {
-            d.add_help(&format!("`[{section}]` is not a .wslconfig section; `{leaf}` belongs in `[{home}]`"));
+            d.add_help(&format!(
+                "`[{section}]` is not a .wslconfig section; `{leaf}` belongs in `[{home}]`"
+            ));
         } else {
-            d.add_help(&format!("this key belongs in `[{home}]`, not in `[{section}]`: move the line below a `[{home}]` header"));
+            d.add_help(&format!(
+                "this key belongs in `[{home}]`, not in `[{section}]`: move the line below a `[{home}]` header"
+            ));
         }
         d.facts.insert("suggestion".into(), canonical.into());
         return;
@@ -56,7 +63,9 @@ pub fn unknown_key(d: &mut Diagnostic, entry: &Entry) {
     if section.is_empty() {
         d.add_help("every setting lives in a section such as `[wsl2]` or `[experimental]`; WSL ignores keys before the first section header");
     } else if !is_known_section(section) {
-        d.add_help(&format!("`[{section}]` is not a .wslconfig section; the sections are `[wsl2]`, `[experimental]` and `[general]`"));
+        d.add_help(&format!(
+            "`[{section}]` is not a .wslconfig section; the sections are `[wsl2]`, `[experimental]` and `[general]`"
+        ));
     } else {
         d.add_help("see `wslcfg keys` for the settings WSL knows");
     }

@@ -49,10 +49,16 @@ fn cmdline(line: &str) -> Option<String> {
 fn s12_1_sections_and_keys() {
     assert_eq!(scan("[wsl2]\nmemory=4GB"), ["wsl2.memory=4GB@2"]);
     assert_eq!(scan("[WSL2]\nMemory = 4GB"), ["WSL2.Memory=4GB@2"]);
-    assert_eq!(value_of("[WSL2]\nMemory = 4GB", "wsl2.memory"), Some(Value::Size(4 << 30)));
+    assert_eq!(
+        value_of("[WSL2]\nMemory = 4GB", "wsl2.memory"),
+        Some(Value::Size(4 << 30))
+    );
     assert_eq!(scan("  [wsl2]\n\tprocessors=2"), ["wsl2.processors=2@2"]);
     assert_eq!(diags("x=1\n[wsl2]\nprocessors=2", Dialect::Seed), ["KEY001@1 x"]);
-    assert_eq!(value_of("x=1\n[wsl2]\nprocessors=2", "wsl2.processors"), Some(Value::Int(2)));
+    assert_eq!(
+        value_of("x=1\n[wsl2]\nprocessors=2", "wsl2.processors"),
+        Some(Value::Int(2))
+    );
     assert_eq!(diags("[wsl2]\nfoo=1", Dialect::Seed), ["KEY001@2 wsl2.foo"]);
     assert_eq!(diags("[a1b2]\nk=1", Dialect::Seed), ["KEY001@2 a1b2.k"]);
     assert_eq!(diags("[wsl2] # comment\nfoo=1", Dialect::Seed), ["KEY001@2 wsl2.foo"]);
@@ -74,8 +80,14 @@ fn s12_1_sections_and_keys() {
 
 #[test]
 fn s12_1_duplicates() {
-    assert_eq!(diags("[wsl2]\nprocessors=2\nprocessors=3", Dialect::Seed), ["KEY002@3 wsl2.processors"]);
-    assert_eq!(value_of("[wsl2]\nprocessors=2\nprocessors=3", "wsl2.processors"), Some(Value::Int(2)));
+    assert_eq!(
+        diags("[wsl2]\nprocessors=2\nprocessors=3", Dialect::Seed),
+        ["KEY002@3 wsl2.processors"]
+    );
+    assert_eq!(
+        value_of("[wsl2]\nprocessors=2\nprocessors=3", "wsl2.processors"),
+        Some(Value::Int(2))
+    );
     let p = parse(b"[wsl2]\nProcessors=2\nPROCESSORS=3".to_vec());
     let d = &bind(&p, Dialect::Seed).diagnostics[0];
     assert_eq!(d.key.as_deref(), Some("wsl2.PROCESSORS"));
@@ -83,13 +95,34 @@ fn s12_1_duplicates() {
     assert_eq!(d.facts["first_line"], 2);
     let mode = "[wsl2]\nnetworkingMode=NAT\n[experimental]\nnetworkingMode=Mirrored";
     assert_eq!(diags(mode, Dialect::Upstream), ["KEY002@4 experimental.networkingMode"]);
-    assert_eq!(Value::to_json(&value_of(mode, "wsl2.networkingMode").unwrap(), Dialect::Seed), "Nat");
-    assert_eq!(diags("[wsl2]\nprocessors=abc\nprocessors=4", Dialect::Seed), ["VAL002@2 wsl2.processors", "KEY002@3 wsl2.processors"]);
-    assert_eq!(value_of("[wsl2]\nprocessors=abc\nprocessors=4", "wsl2.processors"), None);
-    assert_eq!(diags("[wsl2]\nprocessors=1\\q\nprocessors=4", Dialect::Seed), ["SYN006@2"]);
-    assert_eq!(value_of("[wsl2]\nprocessors=1\\q\nprocessors=4", "wsl2.processors"), Some(Value::Int(4)));
-    assert_eq!(diags("[wsl2]\nprocessors=\"4\nprocessors=5", Dialect::Seed), ["SYN007@2"]);
-    assert_eq!(value_of("[wsl2]\nprocessors=\"4\nprocessors=5", "wsl2.processors"), Some(Value::Int(5)));
+    assert_eq!(
+        Value::to_json(&value_of(mode, "wsl2.networkingMode").unwrap(), Dialect::Seed),
+        "Nat"
+    );
+    assert_eq!(
+        diags("[wsl2]\nprocessors=abc\nprocessors=4", Dialect::Seed),
+        ["VAL002@2 wsl2.processors", "KEY002@3 wsl2.processors"]
+    );
+    assert_eq!(
+        value_of("[wsl2]\nprocessors=abc\nprocessors=4", "wsl2.processors"),
+        None
+    );
+    assert_eq!(
+        diags("[wsl2]\nprocessors=1\\q\nprocessors=4", Dialect::Seed),
+        ["SYN006@2"]
+    );
+    assert_eq!(
+        value_of("[wsl2]\nprocessors=1\\q\nprocessors=4", "wsl2.processors"),
+        Some(Value::Int(4))
+    );
+    assert_eq!(
+        diags("[wsl2]\nprocessors=\"4\nprocessors=5", Dialect::Seed),
+        ["SYN007@2"]
+    );
+    assert_eq!(
+        value_of("[wsl2]\nprocessors=\"4\nprocessors=5", "wsl2.processors"),
+        Some(Value::Int(5))
+    );
     assert_eq!(scan("[sec]\nk=1\n[sec]\nk2=2"), ["sec.k=1@2", "sec.k2=2@4"]);
 }
 
@@ -109,7 +142,10 @@ fn s12_2_values() {
     assert_eq!(cmdline("kernelCommandLine=a=b[c]"), t("a=b[c]"));
     assert_eq!(cmdline("kernelCommandLine=C:\\\\wsl\\\\k"), t("C:\\wsl\\k"));
     assert_eq!(cmdline("kernelCommandLine=C:\\temp\\new"), t("C:\temp\new"));
-    assert_eq!(diags("[wsl2]\nkernelCommandLine=C:\\temp\\new", Dialect::Seed), Vec::<String>::new());
+    assert_eq!(
+        diags("[wsl2]\nkernelCommandLine=C:\\temp\\new", Dialect::Seed),
+        Vec::<String>::new()
+    );
     assert_eq!(cmdline("kernelCommandLine=C:\\wsl\\k"), None);
     assert_eq!(scan("[wsl2]\nkernelCommandLine=C:\\wsl\\k"), ["SYN006@2"]);
     assert_eq!(cmdline("kernelCommandLine=say \\\"hi\\\""), t("say \"hi\""));
@@ -122,22 +158,43 @@ fn s12_2_values() {
     assert_eq!(scan("[wsl2]\nkernelCommandLine=\"unterminated"), ["SYN007@2"]);
     assert_eq!(cmdline("kernelCommandLine=a   \"  \""), t("a     "));
     assert_eq!(cmdline("kernelCommandLine= \"a\"  # x"), t("a"));
-    assert_eq!(scan("[wsl2]\nkernelCommandLine=one \\\n   two\nk=1"), ["wsl2.kernelCommandLine=one    two@3", "wsl2.k=1@4"]);
-    assert_eq!(scan("[wsl2]\nkernelCommandLine=abc\\\nk2=1"), ["wsl2.kernelCommandLine=abck2=1@3"]);
-    assert_eq!(scan("[wsl2]\nkernelCommandLine=abc\\\n"), ["wsl2.kernelCommandLine=abc@3"]);
+    assert_eq!(
+        scan("[wsl2]\nkernelCommandLine=one \\\n   two\nk=1"),
+        ["wsl2.kernelCommandLine=one    two@3", "wsl2.k=1@4"]
+    );
+    assert_eq!(
+        scan("[wsl2]\nkernelCommandLine=abc\\\nk2=1"),
+        ["wsl2.kernelCommandLine=abck2=1@3"]
+    );
+    assert_eq!(
+        scan("[wsl2]\nkernelCommandLine=abc\\\n"),
+        ["wsl2.kernelCommandLine=abc@3"]
+    );
     assert_eq!(scan("[wsl2]\nkernelCommandLine=abc\\"), ["SYN006@2"]);
     let p = parse(b"[wsl2]\nkernelCommandLine=abc\\".to_vec());
     let Event::Syntax(d) = &p.events[1] else { panic!() };
     assert_eq!(d.value.as_deref(), Some("\u{FFFF}"));
     assert_eq!(cmdline("kernelCommandLine=\"abc \\\n  def\""), t("abc   def"));
-    assert_eq!(scan("[wsl2]\nkernelCommandLine=1 # c \\\nfoo=1"), ["wsl2.kernelCommandLine=1@2", "wsl2.foo=1@3"]);
-    assert_eq!(diags("[wsl2]\nprocessors=a\\\nb", Dialect::Seed), ["VAL002@3 wsl2.processors"]);
+    assert_eq!(
+        scan("[wsl2]\nkernelCommandLine=1 # c \\\nfoo=1"),
+        ["wsl2.kernelCommandLine=1@2", "wsl2.foo=1@3"]
+    );
+    assert_eq!(
+        diags("[wsl2]\nprocessors=a\\\nb", Dialect::Seed),
+        ["VAL002@3 wsl2.processors"]
+    );
     let p = parse(b"[wsl2]\nprocessors=a\\\nb".to_vec());
     assert_eq!(bind(&p, Dialect::Seed).diagnostics[0].value.as_deref(), Some("ab"));
-    assert_eq!(diags("[wsl2]\nprocessors=1\\\n\\\n2\nprocessors=3", Dialect::Seed), ["KEY002@5 wsl2.processors"]);
+    assert_eq!(
+        diags("[wsl2]\nprocessors=1\\\n\\\n2\nprocessors=3", Dialect::Seed),
+        ["KEY002@5 wsl2.processors"]
+    );
     let p = parse(b"[wsl2]\nprocessors=1\\\n\\\n2\nprocessors=3".to_vec());
     assert_eq!(bind(&p, Dialect::Seed).diagnostics[0].facts["first_line"], 4);
-    assert_eq!(value_of("[wsl2]\nprocessors=1\\\n\\\n2\nprocessors=3", "wsl2.processors"), Some(Value::Int(12)));
+    assert_eq!(
+        value_of("[wsl2]\nprocessors=1\\\n\\\n2\nprocessors=3", "wsl2.processors"),
+        Some(Value::Int(12))
+    );
 }
 
 // ----------------------------------------------------------------- §12.3
@@ -145,11 +202,17 @@ fn s12_2_values() {
 #[test]
 fn s12_3_lines() {
     assert_eq!(diags("[wsl2]\n\n\n# c\nfoo=1", Dialect::Seed), ["KEY001@5 wsl2.foo"]);
-    assert_eq!(diags("[sec] # c\n# c2\nk=1 # c\n\nfoo=1", Dialect::Seed), ["KEY001@3 sec.k", "KEY001@5 sec.foo"]);
+    assert_eq!(
+        diags("[sec] # c\n# c2\nk=1 # c\n\nfoo=1", Dialect::Seed),
+        ["KEY001@3 sec.k", "KEY001@5 sec.foo"]
+    );
     assert_eq!(diags("[wsl2]\n   \t \nfoo=1", Dialect::Seed), ["KEY001@3 wsl2.foo"]);
     assert_eq!(scan("  # indented comment"), Vec::<String>::new());
     assert_eq!(diags("[wsl2]\r\nfoo=1\r\n", Dialect::Seed), ["KEY001@2 wsl2.foo"]);
-    assert_eq!(scan("[sec]\nk=1\rk2=2\nfoo=1"), ["sec.k=1@2", "sec.k2=2@3", "sec.foo=1@4"]);
+    assert_eq!(
+        scan("[sec]\nk=1\rk2=2\nfoo=1"),
+        ["sec.k=1@2", "sec.k2=2@3", "sec.foo=1@4"]
+    );
     assert_eq!(scan("[sec]\n\rk=1\nfoo=1"), ["sec.k=1@2", "sec.foo=1@3"]);
     assert_eq!(scan("[sec]\n# c\rk=1\nfoo=1"), ["sec.foo=1@3"]);
     assert_eq!(scan("[sec]\nk=abc\\\rdef"), ["sec.k=abcdef@2"]);
@@ -161,15 +224,36 @@ fn s12_3_lines() {
 
 #[test]
 fn q1_stale_section_prefix() {
-    assert_eq!(diags("[sec]\n[sex y]\nk=1", Dialect::Seed), ["SYN002@2", "KEY001@3 sex.k"]);
-    assert_eq!(diags("[sec]\n[sec y]\nk=1", Dialect::Seed), ["SYN002@2", "KEY001@3 sec.k"]);
-    assert_eq!(diags("[wsl2]\n[experimental-x]\nfoo=1", Dialect::Seed), ["SYN002@2", "KEY001@3 expe.foo"]);
-    assert_eq!(diags("[wsl2]\n[exp-x]\nfoo=1", Dialect::Seed), ["SYN002@2", "KEY001@3 exp"]);
-    assert_eq!(diags("[wsl2]\n[a b]\nprocessors=3", Dialect::Seed), ["SYN002@2", "KEY001@3 a"]);
+    assert_eq!(
+        diags("[sec]\n[sex y]\nk=1", Dialect::Seed),
+        ["SYN002@2", "KEY001@3 sex.k"]
+    );
+    assert_eq!(
+        diags("[sec]\n[sec y]\nk=1", Dialect::Seed),
+        ["SYN002@2", "KEY001@3 sec.k"]
+    );
+    assert_eq!(
+        diags("[wsl2]\n[experimental-x]\nfoo=1", Dialect::Seed),
+        ["SYN002@2", "KEY001@3 expe.foo"]
+    );
+    assert_eq!(
+        diags("[wsl2]\n[exp-x]\nfoo=1", Dialect::Seed),
+        ["SYN002@2", "KEY001@3 exp"]
+    );
+    assert_eq!(
+        diags("[wsl2]\n[a b]\nprocessors=3", Dialect::Seed),
+        ["SYN002@2", "KEY001@3 a"]
+    );
     assert_eq!(diags("[wsl2] x\nfoo=1", Dialect::Seed), ["SYN003@1", "KEY001@2 foo"]);
     assert_eq!(diags("[wsl2]\n[9]\nprocessors=3", Dialect::Seed), ["SYN001@2"]);
-    assert_eq!(value_of("[wsl2]\n[9]\nprocessors=3", "wsl2.processors"), Some(Value::Int(3)));
-    assert_eq!(value_of("[wsl2]\n[]\nprocessors=3", "wsl2.processors"), Some(Value::Int(3)));
+    assert_eq!(
+        value_of("[wsl2]\n[9]\nprocessors=3", "wsl2.processors"),
+        Some(Value::Int(3))
+    );
+    assert_eq!(
+        value_of("[wsl2]\n[]\nprocessors=3", "wsl2.processors"),
+        Some(Value::Int(3))
+    );
 }
 
 #[test]
@@ -194,30 +278,68 @@ fn q3_q4_non_ascii_and_nul() {
 #[test]
 fn diagnostics_md_examples() {
     let w = |body: &str| format!("[wsl2]\n{body}");
-    assert_eq!(diags(&w("dhcpTimeout=NotANumber"), Dialect::Seed), ["VAL002@2 wsl2.dhcpTimeout"]);
+    assert_eq!(
+        diags(&w("dhcpTimeout=NotANumber"), Dialect::Seed),
+        ["VAL002@2 wsl2.dhcpTimeout"]
+    );
     assert_eq!(diags(&w("ipv6=NotABoolean"), Dialect::Seed), ["VAL001@2 wsl2.ipv6"]);
     assert_eq!(diags(&w("swap=/"), Dialect::Seed), ["VAL003@2 wsl2.swap"]);
     assert_eq!(diags(&w("swap=0foo"), Dialect::Seed), ["VAL003@2 wsl2.swap"]);
     assert!(diags(&w("swap=0GB"), Dialect::Seed).is_empty());
-    for (body, id) in [("processors=", "VAL002"), ("memory=", "VAL003"), ("debugConsole=", "VAL001"), ("networkingMode=", "VAL004")] {
-        assert_eq!(diags(&w(body), Dialect::Seed), [format!("{id}@2 wsl2.{}", body.trim_end_matches('='))]);
+    for (body, id) in [
+        ("processors=", "VAL002"),
+        ("memory=", "VAL003"),
+        ("debugConsole=", "VAL001"),
+        ("networkingMode=", "VAL004"),
+    ] {
+        assert_eq!(
+            diags(&w(body), Dialect::Seed),
+            [format!("{id}@2 wsl2.{}", body.trim_end_matches('='))]
+        );
     }
-    assert_eq!(diags(&w("ipv6=true\nipv6=false"), Dialect::Seed), ["KEY002@3 wsl2.ipv6"]);
-    assert_eq!(diags("[experimental]\nignoredPorts=65536", Dialect::Seed), ["VAL007@2 experimental.ignoredPorts"]);
-    assert_eq!(diags("[experimental]\ndnsTunnelingIpAddress=1.2.3", Dialect::Seed), ["VAL006@2 experimental.dnsTunnelingIpAddress"]);
-    assert_eq!(diags("[experimental]\nswiotlb=garbage", Dialect::Upstream), ["VAL003@2 experimental.swiotlb"]);
-    assert_eq!(diags("[experimental]\nswiotlb=garbage", Dialect::Seed), ["VAL008@2 experimental.swiotlb"]);
-    assert_eq!(diags("[experimental]\nswiotlb=0x100000000,64g", Dialect::Seed), ["VAL008@2 experimental.swiotlb"]);
-    assert_eq!(diags("[experimental]\nswiotlb=0x100000000,64g", Dialect::Upstream), ["VAL003@2 experimental.swiotlb"]);
+    assert_eq!(
+        diags(&w("ipv6=true\nipv6=false"), Dialect::Seed),
+        ["KEY002@3 wsl2.ipv6"]
+    );
+    assert_eq!(
+        diags("[experimental]\nignoredPorts=65536", Dialect::Seed),
+        ["VAL007@2 experimental.ignoredPorts"]
+    );
+    assert_eq!(
+        diags("[experimental]\ndnsTunnelingIpAddress=1.2.3", Dialect::Seed),
+        ["VAL006@2 experimental.dnsTunnelingIpAddress"]
+    );
+    assert_eq!(
+        diags("[experimental]\nswiotlb=garbage", Dialect::Upstream),
+        ["VAL003@2 experimental.swiotlb"]
+    );
+    assert_eq!(
+        diags("[experimental]\nswiotlb=garbage", Dialect::Seed),
+        ["VAL008@2 experimental.swiotlb"]
+    );
+    assert_eq!(
+        diags("[experimental]\nswiotlb=0x100000000,64g", Dialect::Seed),
+        ["VAL008@2 experimental.swiotlb"]
+    );
+    assert_eq!(
+        diags("[experimental]\nswiotlb=0x100000000,64g", Dialect::Upstream),
+        ["VAL003@2 experimental.swiotlb"]
+    );
 }
 
 #[test]
 fn enum_lists_follow_the_dialect() {
     let p = parse(b"[wsl2]\nnetworkingMode=InvalidMode".to_vec());
     let up = &bind(&p, Dialect::Upstream).diagnostics[0];
-    assert_eq!(up.facts["valid_values"], serde_json::json!(["Bridged", "Consomme", "Mirrored", "Nat", "None", "VirtioProxy"]));
+    assert_eq!(
+        up.facts["valid_values"],
+        serde_json::json!(["Bridged", "Consomme", "Mirrored", "Nat", "None", "VirtioProxy"])
+    );
     let seed = &bind(&p, Dialect::Seed).diagnostics[0];
-    assert_eq!(seed.facts["valid_values"], serde_json::json!(["Bridged", "Mirrored", "Nat", "None", "VirtioProxy"]));
+    assert_eq!(
+        seed.facts["valid_values"],
+        serde_json::json!(["Bridged", "Mirrored", "Nat", "None", "VirtioProxy"])
+    );
     // VirtioProxy and Consomme are mode 4 in both dialects, named per dialect.
     for text in ["virtioproxy", "CONSOMME"] {
         let v = value_of(&format!("[wsl2]\nnetworkingMode={text}"), "wsl2.networkingMode").unwrap();
@@ -229,7 +351,10 @@ fn enum_lists_follow_the_dialect() {
 #[test]
 fn invalid_mac_is_fatal_and_stops_the_scan() {
     let input = "[wsl2]\nprocessors=x\nmacAddress=00:11\nmemory=bad\n[broken";
-    assert_eq!(diags(input, Dialect::Seed), ["VAL002@2 wsl2.processors", "VAL005@3 wsl2.macAddress"]);
+    assert_eq!(
+        diags(input, Dialect::Seed),
+        ["VAL002@2 wsl2.processors", "VAL005@3 wsl2.macAddress"]
+    );
     let p = parse(input.as_bytes().to_vec());
     let b = bind(&p, Dialect::Seed);
     assert!(b.config.fatal);
@@ -242,8 +367,14 @@ fn invalid_dns_address_switches_tunneling_off_at_that_point() {
         let p = parse(input.as_bytes().to_vec());
         bind(&p, Dialect::Seed).config.dns_tunneling_scan
     };
-    assert_eq!(dns("[experimental]\ndnsTunneling=true\ndnsTunnelingIpAddress=x"), Some(false));
-    assert_eq!(dns("[experimental]\ndnsTunnelingIpAddress=x\ndnsTunneling=true"), Some(true));
+    assert_eq!(
+        dns("[experimental]\ndnsTunneling=true\ndnsTunnelingIpAddress=x"),
+        Some(false)
+    );
+    assert_eq!(
+        dns("[experimental]\ndnsTunnelingIpAddress=x\ndnsTunneling=true"),
+        Some(true)
+    );
     assert_eq!(dns("[experimental]\ndnsTunnelingIpAddress=1.2.3.4"), None);
 }
 
@@ -252,8 +383,15 @@ fn port_list_reports_each_bad_piece_with_the_whole_value() {
     let p = parse(b"[experimental]\nignoredPorts=0,22,x,70000".to_vec());
     let b = bind(&p, Dialect::Seed);
     assert_eq!(b.diagnostics.len(), 3);
-    assert!(b.diagnostics.iter().all(|d| d.value.as_deref() == Some("0,22,x,70000") && d.line == Some(2)));
-    assert_eq!(b.config.values_json()["experimental.ignoredPorts"], serde_json::json!([22]));
+    assert!(
+        b.diagnostics
+            .iter()
+            .all(|d| d.value.as_deref() == Some("0,22,x,70000") && d.line == Some(2))
+    );
+    assert_eq!(
+        b.config.values_json()["experimental.ignoredPorts"],
+        serde_json::json!([22])
+    );
 }
 
 #[test]

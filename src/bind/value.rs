@@ -99,7 +99,10 @@ pub fn parse_int(s: &str) -> Option<i32> {
         }
         _ => false,
     };
-    let radix = if b.get(i) == Some(&b'0') && matches!(b.get(i + 1), Some(b'x' | b'X')) && b.get(i + 2).is_some_and(u8::is_ascii_hexdigit) {
+    let radix = if b.get(i) == Some(&b'0')
+        && matches!(b.get(i + 1), Some(b'x' | b'X'))
+        && b.get(i + 2).is_some_and(u8::is_ascii_hexdigit)
+    {
         i += 2;
         16
     } else if b.get(i) == Some(&b'0') {
@@ -117,7 +120,11 @@ pub fn parse_int(s: &str) -> Option<i32> {
         return None;
     }
     Some(if negative {
-        if magnitude > 1 << 31 { i32::MIN } else { (-(magnitude as i64)) as i32 }
+        if magnitude > 1 << 31 {
+            i32::MIN
+        } else {
+            (-(magnitude as i64)) as i32
+        }
     } else if magnitude > i32::MAX as u64 {
         i32::MAX
     } else {
@@ -276,7 +283,11 @@ fn parse_swiotlb_range(s: &str) -> Option<Swiotlb> {
         'm' | 'M' => 1 << 20,
         _ => return None,
     };
-    if hex.is_empty() || !hex.bytes().all(|c| c.is_ascii_hexdigit()) || digits.is_empty() || !digits.bytes().all(|c| c.is_ascii_digit()) {
+    if hex.is_empty()
+        || !hex.bytes().all(|c| c.is_ascii_hexdigit())
+        || digits.is_empty()
+        || !digits.bytes().all(|c| c.is_ascii_digit())
+    {
         return None;
     }
     Some(Swiotlb::Range {
@@ -333,9 +344,14 @@ mod tests {
         assert_eq!(parse_memory_size("0GB"), Some(0));
         assert_eq!(parse_memory_size("0B"), Some(0));
         assert_eq!(parse_memory_size("-1"), Some(u64::MAX));
-        assert_eq!(parse_memory_size("18446744073709551615KB"), Some(18_446_744_073_709_550_592));
+        assert_eq!(
+            parse_memory_size("18446744073709551615KB"),
+            Some(18_446_744_073_709_550_592)
+        );
         assert_eq!(parse_memory_size("1T"), Some(1 << 40));
-        for bad in ["4gb", "4Gb", "4 GB", "4GiB", "4.5GB", "0x10", "00", "0foo", "/", "", "+0", "-0", " 0", "4GBB"] {
+        for bad in [
+            "4gb", "4Gb", "4 GB", "4GiB", "4.5GB", "0x10", "00", "0foo", "/", "", "+0", "-0", " 0", "4GBB",
+        ] {
             assert_eq!(parse_memory_size(bad), None, "{bad:?}");
         }
     }
@@ -344,7 +360,14 @@ mod tests {
     fn mac_addresses() {
         assert_eq!(parse_mac("00:15:5D:01:02:03"), Some([0, 0x15, 0x5d, 1, 2, 3]));
         assert_eq!(parse_mac("00-15-5d-01-02-03"), Some([0, 0x15, 0x5d, 1, 2, 3]));
-        for bad in ["0015.5D01.0203", "00:15-5D:01:02:03", "0:15:5D:1:2:3", "", "00:15:5D:01:02:0g", "00:15:5D:01:02:03:"] {
+        for bad in [
+            "0015.5D01.0203",
+            "00:15-5D:01:02:03",
+            "0:15:5D:1:2:3",
+            "",
+            "00:15:5D:01:02:0g",
+            "00:15:5D:01:02:03:",
+        ] {
             assert_eq!(parse_mac(bad), None, "{bad}");
         }
         assert_eq!(format_mac(&[0x5e, 0xbb, 0xf6, 0x9e, 0xee, 0xfa]), "5E:BB:F6:9E:EE:FA");
@@ -353,7 +376,15 @@ mod tests {
     #[test]
     fn ipv4_addresses() {
         assert_eq!(parse_ipv4("10.255.255.254"), Some(Ipv4Addr::new(10, 255, 255, 254)));
-        for bad in ["1.2.3", "1.2.3.4/24", " 1.2.3.4", "256.1.1.1", "010.1.1.1", "0x1.1.1.1", ""] {
+        for bad in [
+            "1.2.3",
+            "1.2.3.4/24",
+            " 1.2.3.4",
+            "256.1.1.1",
+            "010.1.1.1",
+            "0x1.1.1.1",
+            "",
+        ] {
             assert_eq!(parse_ipv4(bad), None, "{bad}");
         }
     }
@@ -379,12 +410,23 @@ mod tests {
     #[test]
     fn swiotlb_union() {
         for ok in ["0x100000000,64M", "0X1F,64m", "0x1f,64k", "0x40000000,64M"] {
-            assert!(matches!(parse_swiotlb(ok), Some(Swiotlb::Range { ref raw, .. }) if raw == ok), "{ok}");
+            assert!(
+                matches!(parse_swiotlb(ok), Some(Swiotlb::Range { ref raw, .. }) if raw == ok),
+                "{ok}"
+            );
         }
         assert_eq!(parse_swiotlb("64M"), Some(Swiotlb::Size(64 << 20)));
         assert_eq!(parse_swiotlb("67108864"), Some(Swiotlb::Size(64 << 20)));
         assert_eq!(parse_swiotlb("0"), Some(Swiotlb::Unset));
-        for bad in ["0x100000000,64g", "0x,64M", "0x10,M", "0x10,64MB", "0x10, 64M", "garbage", ""] {
+        for bad in [
+            "0x100000000,64g",
+            "0x,64M",
+            "0x10,M",
+            "0x10,64MB",
+            "0x10, 64M",
+            "garbage",
+            "",
+        ] {
             assert_eq!(parse_swiotlb(bad), None, "{bad}");
         }
         match parse_swiotlb("0x40000000,64M") {

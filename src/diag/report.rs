@@ -67,7 +67,10 @@ impl miette::Diagnostic for Report<'_> {
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         self.source.as_ref()?;
-        let primary = self.diag.span.map(|s| LabeledSpan::new_primary_with_span(self.diag.label.clone(), span(s)));
+        let primary = self
+            .diag
+            .span
+            .map(|s| LabeledSpan::new_primary_with_span(self.diag.label.clone(), span(s)));
         let related = self
             .diag
             .related

@@ -15,17 +15,25 @@ pub fn run(parse: &Parse, config: &Config) -> Vec<Diagnostic> {
     for event in &parse.events {
         match event {
             Event::Section(h) => unknown_section(h, &mut out),
-            Event::Entry(e) if e.flags.non_ascii || e.flags.nul => {
-                if registry::lookup(&e.key).is_some() {
-                    out.push(
-                        Diagnostic::new(DiagId::LNT006, format!("the value of `{}` contains characters WSL cannot read", e.key))
-                            .at(e.line, e.value_span)
-                            .key(e.key.clone())
-                            .value(e.value.clone())
-                            .label(if e.flags.nul { "WSL stops reading at the NUL" } else { "WSL keeps only the low 8 bits of each character" })
-                            .help(format!("WSL reads this value as `{}`; use ASCII characters only", e.value.escape_debug())),
-                    );
-                }
+            Event::Entry(e) if (e.flags.non_ascii || e.flags.nul) && registry::lookup(&e.key).is_some() => {
+                out.push(
+                    Diagnostic::new(
+                        DiagId::LNT006,
+                        format!("the value of `{}` contains characters WSL cannot read", e.key),
+                    )
+                    .at(e.line, e.value_span)
+                    .key(e.key.clone())
+                    .value(e.value.clone())
+                    .label(if e.flags.nul {
+                        "WSL stops reading at the NUL"
+                    } else {
+                        "WSL keeps only the low 8 bits of each character"
+                    })
+                    .help(format!(
+                        "WSL reads this value as `{}`; use ASCII characters only",
+                        e.value.escape_debug()
+                    )),
+                );
             }
             _ => {}
         }
@@ -36,12 +44,18 @@ pub fn run(parse: &Parse, config: &Config) -> Vec<Diagnostic> {
             (Some(Value::Size(n)), ValueType::MemorySize) => unitless_size(s, *n, &mut out),
             (Some(Value::Int(n)), ValueType::Int) if spec.unit == Unit::Milliseconds && (1..1000).contains(n) => {
                 out.push(
-                    Diagnostic::new(DiagId::LNT004, format!("`{}` is {n} milliseconds, less than a second", s.written))
-                        .at(s.line, s.value_span)
-                        .key(s.written.clone())
-                        .value(s.raw.clone())
-                        .label("read as milliseconds")
-                        .help(format!("WSL reads this timeout in milliseconds; if you meant {n} seconds, write `{}`", *n as i64 * 1000)),
+                    Diagnostic::new(
+                        DiagId::LNT004,
+                        format!("`{}` is {n} milliseconds, less than a second", s.written),
+                    )
+                    .at(s.line, s.value_span)
+                    .key(s.written.clone())
+                    .value(s.raw.clone())
+                    .label("read as milliseconds")
+                    .help(format!(
+                        "WSL reads this timeout in milliseconds; if you meant {n} seconds, write `{}`",
+                        *n as i64 * 1000
+                    )),
                 );
             }
             _ => {}
@@ -51,7 +65,9 @@ pub fn run(parse: &Parse, config: &Config) -> Vec<Diagnostic> {
         if let Event::Entry(e) = event {
             let Some(id) = registry::lookup(&e.key) else { continue };
             let is_text = matches!(id.spec().ty, ValueType::Path | ValueType::String);
-            let applied = config.setting(id).is_some_and(|s| s.line == e.line && s.key_span == e.key_span);
+            let applied = config
+                .setting(id)
+                .is_some_and(|s| s.line == e.line && s.key_span == e.key_span);
             if is_text && applied && e.flags.control_escape {
                 out.push(
                     Diagnostic::new(DiagId::LNT005, format!("a single backslash changed the value of `{}`", e.key))
@@ -83,7 +99,12 @@ fn malformed_encoding(parse: &Parse, out: &mut Vec<Diagnostic>) {
         out.push(
             Diagnostic::new(
                 DiagId::LNT001,
-                format!("malformed {} byte sequence {} at byte {}", parse.source.encoding.as_str(), bytes.join(" "), m.source_start),
+                format!(
+                    "malformed {} byte sequence {} at byte {}",
+                    parse.source.encoding.as_str(),
+                    bytes.join(" "),
+                    m.source_start
+                ),
             )
             .at(line_at(parse, text, offset), span)
             .fact("bytes", bytes.join(" "))
@@ -97,9 +118,17 @@ fn malformed_encoding(parse: &Parse, out: &mut Vec<Diagnostic>) {
 /// The scanner's line number at a text offset.
 fn line_at(parse: &Parse, text: &str, offset: usize) -> u32 {
     let lines = parse.tree.lines();
-    let idx = lines.partition_point(|l| (l.span.end as usize) <= offset).min(lines.len().saturating_sub(1));
+    let idx = lines
+        .partition_point(|l| (l.span.end as usize) <= offset)
+        .min(lines.len().saturating_sub(1));
     match lines.get(idx) {
-        Some(l) => l.number + text[l.span.start as usize..offset].bytes().filter(|&b| b == b'\n').count() as u32,
+        Some(l) => {
+            l.number
+                + text[l.span.start as usize..offset]
+                    .bytes()
+                    .filter(|&b| b == b'\n')
+                    .count() as u32
+        }
         None => 1,
     }
 }
@@ -136,6 +165,8 @@ fn unitless_size(s: &crate::bind::Setting, n: u64, out: &mut Vec<Diagnostic>) {
             .value(s.raw.clone())
             .label("a number without a unit is a count of bytes")
             .fact("suggestion", format!("{t}{unit}"))
-            .help(format!("{n} bytes; did you mean `{t}{unit}`? Units are B, K/KB, M/MB, G/GB, T/TB (case-sensitive)")),
+            .help(format!(
+                "{n} bytes; did you mean `{t}{unit}`? Units are B, K/KB, M/MB, G/GB, T/TB (case-sensitive)"
+            )),
     );
 }

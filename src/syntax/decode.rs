@@ -141,9 +141,7 @@ fn decode_utf16le(bytes: Vec<u8>) -> Source {
     let mut text = String::with_capacity(body.len());
     let mut map = Vec::with_capacity(body.len() + 1);
     let mut malformed = Vec::new();
-    let units = body
-        .chunks_exact(2)
-        .map(|pair| u16::from_le_bytes([pair[0], pair[1]]));
+    let units = body.chunks_exact(2).map(|pair| u16::from_le_bytes([pair[0], pair[1]]));
     let mut pos = 2usize;
     for decoded in char::decode_utf16(units) {
         let (ch, width) = match decoded {

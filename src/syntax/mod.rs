@@ -21,11 +21,7 @@ pub struct Parse {
 pub fn parse(bytes: Vec<u8>) -> Parse {
     let source = Source::decode(bytes);
     let (tree, events) = scan::scan(&source.text);
-    Parse {
-        source,
-        tree,
-        events,
-    }
+    Parse { source, tree, events }
 }
 
 /// Scans already decoded text (no BOM handling).

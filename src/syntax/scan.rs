@@ -151,8 +151,7 @@ impl<'t> Walker<'t> {
         let counted_cr = matches!(kind, LineKind::Section | LineKind::KeyValue)
             && pair.into_inner().any(|p| p.as_rule() == Rule::lone_cr);
         self.line_no += count_lf(&self.text[start..end]) + counted_cr as u32;
-        self.tree
-            .push_line(kind, Span::new(start, end), number, first_token);
+        self.tree.push_line(kind, Span::new(start, end), number, first_token);
     }
 
     /// Adds the leaf tokens of a pair to the tree.
@@ -231,9 +230,7 @@ impl<'t> Walker<'t> {
                     self.buffer.push_str(inner.as_str());
                     offending = inner.as_span().end();
                 }
-                Rule::skipped if matches!(rule, Rule::syn003 | Rule::syn005) => {
-                    offending = inner.as_span().start()
-                }
+                Rule::skipped if matches!(rule, Rule::syn003 | Rule::syn005) => offending = inner.as_span().start(),
                 _ => {}
             }
         }
@@ -312,11 +309,11 @@ impl<'t> Walker<'t> {
                         None => "a backslash at the end of the file escapes nothing".to_owned(),
                     };
                     let mut d = Diagnostic::new(DiagId::SYN006, message)
-                    .value(shown.to_string())
-                    .label(match unit {
-                        Some(_) => "only \\\\ \\\" \\b \\n \\t and \\ before a line break are escapes".to_owned(),
-                        None => "a backslash at the very end of the file".to_owned(),
-                    });
+                        .value(shown.to_string())
+                        .label(match unit {
+                            Some(_) => "only \\\\ \\\" \\b \\n \\t and \\ before a line break are escapes".to_owned(),
+                            None => "a backslash at the very end of the file".to_owned(),
+                        });
                     d.help = Some(escape_help(unit, &self.text[ctx.start..at]));
                     let span = Span::new(at, bad.as_span().end());
                     self.events.push(Event::Syntax(d.at(line, span)));

@@ -131,7 +131,7 @@ impl SyntaxTree {
     }
 
     /// Reassembles the decoded text from the tree (the lossless property).
-    pub fn text<'a>(&self, source: &'a str) -> String {
+    pub fn text(&self, source: &str) -> String {
         let mut out = String::with_capacity(source.len());
         for line in &self.lines {
             for token in self.tokens(line) {

@@ -19,7 +19,11 @@ pub fn run(args: LintArgs) -> ExitCode {
         dialect: args.dialect,
         max_size: args.max_size,
     };
-    let paths = if args.paths.is_empty() { vec!["-".to_owned()] } else { args.paths.clone() };
+    let paths = if args.paths.is_empty() {
+        vec!["-".to_owned()]
+    } else {
+        args.paths.clone()
+    };
     let reports: Vec<FileReport> = paths.iter().map(|p| lint_path(p, &options)).collect();
 
     let mut out = std::io::stdout().lock();
@@ -61,7 +65,12 @@ fn parse_allow(ids: &[String]) -> Result<Vec<DiagId>, String> {
                 .ok_or_else(|| {
                     let near = diag::ALL
                         .iter()
-                        .map(|i| (strsim::levenshtein(&s.to_ascii_uppercase(), i.id.as_str()), i.id.as_str()))
+                        .map(|i| {
+                            (
+                                strsim::levenshtein(&s.to_ascii_uppercase(), i.id.as_str()),
+                                i.id.as_str(),
+                            )
+                        })
                         .min()
                         .map(|(_, id)| format!(" (did you mean `{id}`?)"))
                         .unwrap_or_default();
@@ -73,7 +82,11 @@ fn parse_allow(ids: &[String]) -> Result<Vec<DiagId>, String> {
 
 fn write_human(out: &mut impl Write, reports: &[FileReport], quiet: bool) -> std::io::Result<()> {
     let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+    let theme = if color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
     let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
     if !quiet {
         for r in reports {
@@ -84,8 +97,11 @@ fn write_human(out: &mut impl Write, reports: &[FileReport], quiet: bool) -> std
                 if handler.render_report(&mut rendered, &report).is_err() {
                     rendered = format!("{}: {}\n", d.id, d.message);
                 }
-                let location = d.line.map(|l| format!(":{l}")).unwrap_or_default();
-                writeln!(out, "{}{location}", r.path)?;
+                // A report without a snippet would not say which file it is about.
+                if d.span.is_none() {
+                    let location = d.line.map(|l| format!(":{l}")).unwrap_or_default();
+                    writeln!(out, "{}{location}:", r.path)?;
+                }
                 writeln!(out, "{rendered}")?;
             }
         }
