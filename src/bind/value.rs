@@ -80,25 +80,25 @@ fn is_c_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r')
 }
 
-/// keys.md §2.2: `strtol(s, &end, 0)` with a 32-bit `long`; the whole string
-/// must be consumed. Out-of-range values saturate.
-pub fn parse_int(s: &str) -> Option<i32> {
-    let b = s.as_bytes();
+/// What every C number conversion skips first: `isspace` characters, then
+/// one optional sign. Returns the index after them and whether the sign was `-`.
+fn c_number_start(b: &[u8]) -> (usize, bool) {
     let mut i = 0;
     while i < b.len() && is_c_space(b[i]) {
         i += 1;
     }
-    let negative = match b.get(i) {
-        Some(b'-') => {
-            i += 1;
-            true
-        }
-        Some(b'+') => {
-            i += 1;
-            false
-        }
-        _ => false,
-    };
+    match b.get(i) {
+        Some(b'-') => (i + 1, true),
+        Some(b'+') => (i + 1, false),
+        _ => (i, false),
+    }
+}
+
+/// keys.md §2.2: `strtol(s, &end, 0)` with a 32-bit `long`; the whole string
+/// must be consumed. Out-of-range values saturate.
+pub fn parse_int(s: &str) -> Option<i32> {
+    let b = s.as_bytes();
+    let (mut i, negative) = c_number_start(b);
     let radix = if b.get(i) == Some(&b'0')
         && matches!(b.get(i + 1), Some(b'x' | b'X'))
         && b.get(i + 2).is_some_and(u8::is_ascii_hexdigit)
@@ -135,21 +135,7 @@ pub fn parse_int(s: &str) -> Option<i32> {
 /// keys.md §2.3.
 pub fn parse_memory_size(s: &str) -> Option<u64> {
     let b = s.as_bytes();
-    let mut i = 0;
-    while i < b.len() && is_c_space(b[i]) {
-        i += 1;
-    }
-    let negative = match b.get(i) {
-        Some(b'-') => {
-            i += 1;
-            true
-        }
-        Some(b'+') => {
-            i += 1;
-            false
-        }
-        _ => false,
-    };
+    let (mut i, negative) = c_number_start(b);
     let digits_start = i;
     let mut number: u64 = 0;
     let mut overflow = false;
@@ -233,21 +219,7 @@ pub fn parse_ports(s: &str) -> (BTreeSet<u16>, Vec<&str>) {
 /// C++ `std::stoi`: leading space, sign, decimal digits, the rest ignored.
 fn stoi(s: &str) -> Option<i64> {
     let b = s.as_bytes();
-    let mut i = 0;
-    while i < b.len() && is_c_space(b[i]) {
-        i += 1;
-    }
-    let negative = match b.get(i) {
-        Some(b'-') => {
-            i += 1;
-            true
-        }
-        Some(b'+') => {
-            i += 1;
-            false
-        }
-        _ => false,
-    };
+    let (mut i, negative) = c_number_start(b);
     let start = i;
     let mut n: i64 = 0;
     while let Some(&c) = b.get(i).filter(|c| c.is_ascii_digit()) {

@@ -119,6 +119,18 @@ diagnostics! {
         "The custom system distro is missing or is neither a `.vhd` nor an `.img` file; no VM starts.";
     RUN001 Warning true "swiotlb-unsupported-kernel"
         "swiotlb was requested but the running kernel does not support it; no device gets a swiotlb token.";
+    RUN002 Warning true "firewall-unsupported"
+        "The Hyper-V firewall is not supported in Nat or Mirrored mode on this host; it is switched off (reported only when the firewall key was given).";
+    RUN003 Warning true "mirrored-unsupported"
+        "Mirrored networking cannot be used (IPv6 disabled on the host, a kernel older than 5.10 or without seccomp, or a Windows build without the needed features); WSL falls back to NAT.";
+    RUN004 Warning true "localhost-forwarding-mirrored"
+        "`wsl2.localhostForwarding` has no effect in Mirrored networking mode.";
+    RUN005 Warning true "dns-tunneling-unsupported"
+        "The host lacks the DNS tunneling APIs; DNS tunneling is switched off (reported only when the key was given).";
+    RUN006 Warning true "networking-fallback"
+        "Networking could not be set up in the requested mode; WSL falls back to another mode (Consomme after a NAT failure, None after any other failure).";
+    RUN007 Warning true "swap-vhd-failed"
+        "The swap VHD could not be created; the VM runs without swap.";
     LNT001 Warning false "malformed-encoding"
         "A byte sequence is not valid in the file's encoding (UTF-8, or UTF-16LE after an FF FE byte order mark). It was read as U+FFFD. WSL's reader does the same, so any key or value containing it will not be what was typed.";
     LNT002 Advice false "unknown-section"
