@@ -11,3 +11,5 @@ pub mod docs;
 pub mod lint;
 pub mod registry;
 pub mod syntax;
+pub mod host;
+pub mod passes;

@@ -678,6 +678,67 @@ pub static KEYS: &[KeySpec] = &[
     ),
 ];
 
+/// Every key by a constant, for the passes and emitters (which must not spell
+/// key names). A test checks each constant against the table.
+pub mod k {
+    use super::KeyId;
+    pub const KERNEL: KeyId = KeyId(0);
+    pub const KERNEL_COMMAND_LINE: KeyId = KeyId(1);
+    pub const KERNEL_MODULES: KeyId = KeyId(2);
+    pub const MEMORY: KeyId = KeyId(3);
+    pub const PROCESSORS: KeyId = KeyId(4);
+    pub const DEBUG_CONSOLE: KeyId = KeyId(5);
+    pub const EARLY_BOOT_LOGGING: KeyId = KeyId(6);
+    pub const SWAP: KeyId = KeyId(7);
+    pub const SWAP_FILE: KeyId = KeyId(8);
+    pub const LOCALHOST_FORWARDING: KeyId = KeyId(9);
+    pub const NESTED_VIRTUALIZATION: KeyId = KeyId(10);
+    pub const VIRTIO9P: KeyId = KeyId(11);
+    pub const VIRTIOFS: KeyId = KeyId(12);
+    pub const KERNEL_DEBUG_PORT: KeyId = KeyId(13);
+    pub const GPU_SUPPORT: KeyId = KeyId(14);
+    pub const GUI_APPLICATIONS: KeyId = KeyId(15);
+    pub const SYSTEM_DISTRO: KeyId = KeyId(16);
+    pub const TELEMETRY: KeyId = KeyId(17);
+    pub const VM_IDLE_TIMEOUT: KeyId = KeyId(18);
+    pub const DEBUG_CONSOLE_LOG_FILE: KeyId = KeyId(19);
+    pub const KERNEL_BOOT_TIMEOUT: KeyId = KeyId(20);
+    pub const DISTRIBUTION_START_TIMEOUT: KeyId = KeyId(21);
+    pub const VIRTIO: KeyId = KeyId(22);
+    pub const HOST_FILE_SYSTEM_ACCESS: KeyId = KeyId(23);
+    pub const MOUNT_DEVICE_TIMEOUT: KeyId = KeyId(24);
+    pub const HARDWARE_PERFORMANCE_COUNTERS: KeyId = KeyId(25);
+    pub const VM_SWITCH: KeyId = KeyId(26);
+    pub const MAC_ADDRESS: KeyId = KeyId(27);
+    pub const DHCP: KeyId = KeyId(28);
+    pub const DHCP_TIMEOUT: KeyId = KeyId(29);
+    pub const IPV6: KeyId = KeyId(30);
+    pub const DNS_PROXY: KeyId = KeyId(31);
+    pub const SAFE_MODE: KeyId = KeyId(32);
+    pub const DEFAULT_VHD_SIZE: KeyId = KeyId(33);
+    pub const CRASH_DUMP_FOLDER: KeyId = KeyId(34);
+    pub const MAX_CRASH_DUMP_COUNT: KeyId = KeyId(35);
+    pub const DISTRIBUTION_INSTALL_PATH: KeyId = KeyId(36);
+    pub const INSTANCE_IDLE_TIMEOUT: KeyId = KeyId(37);
+    pub const LOAD_DEFAULT_KERNEL_MODULES: KeyId = KeyId(38);
+    pub const LOAD_KERNEL_MODULES: KeyId = KeyId(39);
+    pub const ISOLATE_DISTRO_CGROUP: KeyId = KeyId(40);
+    pub const NETWORKING_MODE: KeyId = KeyId(41);
+    pub const DNS_TUNNELING: KeyId = KeyId(42);
+    pub const FIREWALL: KeyId = KeyId(43);
+    pub const AUTO_PROXY: KeyId = KeyId(44);
+    pub const AUTO_MEMORY_RECLAIM: KeyId = KeyId(45);
+    pub const SPARSE_VHD: KeyId = KeyId(46);
+    pub const BEST_EFFORT_DNS_PARSING: KeyId = KeyId(47);
+    pub const DNS_TUNNELING_IP_ADDRESS: KeyId = KeyId(48);
+    pub const INITIAL_AUTO_PROXY_TIMEOUT: KeyId = KeyId(49);
+    pub const IGNORED_PORTS: KeyId = KeyId(50);
+    pub const HOST_ADDRESS_LOOPBACK: KeyId = KeyId(51);
+    pub const SET_VERSION_DEBUG: KeyId = KeyId(52);
+    pub const SWIOTLB: KeyId = KeyId(53);
+    pub const VIRTIO_FS_AGGREGATE_SHARES: KeyId = KeyId(54);
+}
+
 /// Finds the key one of whose names equals `full_name`, ignoring ASCII case
 /// (grammar.md §10).
 pub fn lookup(full_name: &str) -> Option<KeyId> {
@@ -689,12 +750,6 @@ pub fn lookup(full_name: &str) -> Option<KeyId> {
 /// Looks a key up by its canonical name (exact case).
 pub fn key(name: &str) -> KeyId {
     lookup(name).unwrap_or_else(|| panic!("`{name}` is not in the key table"))
-}
-
-/// The DNS tunneling switch, which an invalid DNS tunneling address turns
-/// off during the scan (keys.md §2.8).
-pub fn dns_tunneling() -> KeyId {
-    key("wsl2.dnsTunneling")
 }
 
 /// Every key id in table order.
@@ -760,6 +815,65 @@ mod tests {
         all.dedup();
         assert_eq!(all.len(), count);
         assert_eq!(KEYS.len(), 55);
+    }
+
+    #[test]
+    fn key_constants_match_the_table() {
+        assert_eq!(k::KERNEL.spec().name(), "wsl2.kernel");
+        assert_eq!(k::KERNEL_COMMAND_LINE.spec().name(), "wsl2.kernelCommandLine");
+        assert_eq!(k::KERNEL_MODULES.spec().name(), "wsl2.kernelModules");
+        assert_eq!(k::MEMORY.spec().name(), "wsl2.memory");
+        assert_eq!(k::PROCESSORS.spec().name(), "wsl2.processors");
+        assert_eq!(k::DEBUG_CONSOLE.spec().name(), "wsl2.debugConsole");
+        assert_eq!(k::EARLY_BOOT_LOGGING.spec().name(), "wsl2.earlyBootLogging");
+        assert_eq!(k::SWAP.spec().name(), "wsl2.swap");
+        assert_eq!(k::SWAP_FILE.spec().name(), "wsl2.swapFile");
+        assert_eq!(k::LOCALHOST_FORWARDING.spec().name(), "wsl2.localhostForwarding");
+        assert_eq!(k::NESTED_VIRTUALIZATION.spec().name(), "wsl2.nestedVirtualization");
+        assert_eq!(k::VIRTIO9P.spec().name(), "wsl2.virtio9p");
+        assert_eq!(k::VIRTIOFS.spec().name(), "wsl2.virtiofs");
+        assert_eq!(k::KERNEL_DEBUG_PORT.spec().name(), "wsl2.kernelDebugPort");
+        assert_eq!(k::GPU_SUPPORT.spec().name(), "wsl2.gpuSupport");
+        assert_eq!(k::GUI_APPLICATIONS.spec().name(), "wsl2.guiApplications");
+        assert_eq!(k::SYSTEM_DISTRO.spec().name(), "wsl2.systemDistro");
+        assert_eq!(k::TELEMETRY.spec().name(), "wsl2.telemetry");
+        assert_eq!(k::VM_IDLE_TIMEOUT.spec().name(), "wsl2.vmIdleTimeout");
+        assert_eq!(k::DEBUG_CONSOLE_LOG_FILE.spec().name(), "wsl2.debugConsoleLogFile");
+        assert_eq!(k::KERNEL_BOOT_TIMEOUT.spec().name(), "wsl2.kernelBootTimeout");
+        assert_eq!(k::DISTRIBUTION_START_TIMEOUT.spec().name(), "wsl2.distributionStartTimeout");
+        assert_eq!(k::VIRTIO.spec().name(), "wsl2.virtio");
+        assert_eq!(k::HOST_FILE_SYSTEM_ACCESS.spec().name(), "wsl2.hostFileSystemAccess");
+        assert_eq!(k::MOUNT_DEVICE_TIMEOUT.spec().name(), "wsl2.mountDeviceTimeout");
+        assert_eq!(k::HARDWARE_PERFORMANCE_COUNTERS.spec().name(), "wsl2.hardwarePerformanceCounters");
+        assert_eq!(k::VM_SWITCH.spec().name(), "wsl2.vmSwitch");
+        assert_eq!(k::MAC_ADDRESS.spec().name(), "wsl2.macAddress");
+        assert_eq!(k::DHCP.spec().name(), "wsl2.dhcp");
+        assert_eq!(k::DHCP_TIMEOUT.spec().name(), "wsl2.dhcpTimeout");
+        assert_eq!(k::IPV6.spec().name(), "wsl2.ipv6");
+        assert_eq!(k::DNS_PROXY.spec().name(), "wsl2.dnsProxy");
+        assert_eq!(k::SAFE_MODE.spec().name(), "wsl2.safeMode");
+        assert_eq!(k::DEFAULT_VHD_SIZE.spec().name(), "wsl2.defaultVhdSize");
+        assert_eq!(k::CRASH_DUMP_FOLDER.spec().name(), "wsl2.crashDumpFolder");
+        assert_eq!(k::MAX_CRASH_DUMP_COUNT.spec().name(), "wsl2.maxCrashDumpCount");
+        assert_eq!(k::DISTRIBUTION_INSTALL_PATH.spec().name(), "general.distributionInstallPath");
+        assert_eq!(k::INSTANCE_IDLE_TIMEOUT.spec().name(), "general.instanceIdleTimeout");
+        assert_eq!(k::LOAD_DEFAULT_KERNEL_MODULES.spec().name(), "wsl2.loadDefaultKernelModules");
+        assert_eq!(k::LOAD_KERNEL_MODULES.spec().name(), "wsl2.loadKernelModules");
+        assert_eq!(k::ISOLATE_DISTRO_CGROUP.spec().name(), "wsl2.isolateDistroCgroup");
+        assert_eq!(k::NETWORKING_MODE.spec().name(), "wsl2.networkingMode");
+        assert_eq!(k::DNS_TUNNELING.spec().name(), "wsl2.dnsTunneling");
+        assert_eq!(k::FIREWALL.spec().name(), "wsl2.firewall");
+        assert_eq!(k::AUTO_PROXY.spec().name(), "wsl2.autoProxy");
+        assert_eq!(k::AUTO_MEMORY_RECLAIM.spec().name(), "experimental.autoMemoryReclaim");
+        assert_eq!(k::SPARSE_VHD.spec().name(), "experimental.sparseVhd");
+        assert_eq!(k::BEST_EFFORT_DNS_PARSING.spec().name(), "experimental.bestEffortDnsParsing");
+        assert_eq!(k::DNS_TUNNELING_IP_ADDRESS.spec().name(), "experimental.dnsTunnelingIpAddress");
+        assert_eq!(k::INITIAL_AUTO_PROXY_TIMEOUT.spec().name(), "experimental.initialAutoProxyTimeout");
+        assert_eq!(k::IGNORED_PORTS.spec().name(), "experimental.ignoredPorts");
+        assert_eq!(k::HOST_ADDRESS_LOOPBACK.spec().name(), "experimental.hostAddressLoopback");
+        assert_eq!(k::SET_VERSION_DEBUG.spec().name(), "experimental.setVersionDebug");
+        assert_eq!(k::SWIOTLB.spec().name(), "experimental.swiotlb");
+        assert_eq!(k::VIRTIO_FS_AGGREGATE_SHARES.spec().name(), "experimental.virtioFsAggregateShares");
     }
 
     #[test]

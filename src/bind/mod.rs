@@ -194,7 +194,7 @@ impl Binder {
             }
         };
         match &parsed {
-            Some(Value::Bool(b)) if key == registry::dns_tunneling() => {
+            Some(Value::Bool(b)) if key == registry::k::DNS_TUNNELING => {
                 self.config.dns_tunneling_scan = Some(*b);
             }
             None => {
