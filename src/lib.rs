@@ -6,10 +6,13 @@
 //! [`lint`] puts the front end together for the `lint` command.
 
 pub mod bind;
+pub mod compile;
 pub mod diag;
 pub mod docs;
+pub mod emit;
+pub mod host;
 pub mod lint;
+pub mod passes;
+pub mod plan;
 pub mod registry;
 pub mod syntax;
-pub mod host;
-pub mod passes;

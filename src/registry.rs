@@ -840,11 +840,17 @@ mod tests {
         assert_eq!(k::VM_IDLE_TIMEOUT.spec().name(), "wsl2.vmIdleTimeout");
         assert_eq!(k::DEBUG_CONSOLE_LOG_FILE.spec().name(), "wsl2.debugConsoleLogFile");
         assert_eq!(k::KERNEL_BOOT_TIMEOUT.spec().name(), "wsl2.kernelBootTimeout");
-        assert_eq!(k::DISTRIBUTION_START_TIMEOUT.spec().name(), "wsl2.distributionStartTimeout");
+        assert_eq!(
+            k::DISTRIBUTION_START_TIMEOUT.spec().name(),
+            "wsl2.distributionStartTimeout"
+        );
         assert_eq!(k::VIRTIO.spec().name(), "wsl2.virtio");
         assert_eq!(k::HOST_FILE_SYSTEM_ACCESS.spec().name(), "wsl2.hostFileSystemAccess");
         assert_eq!(k::MOUNT_DEVICE_TIMEOUT.spec().name(), "wsl2.mountDeviceTimeout");
-        assert_eq!(k::HARDWARE_PERFORMANCE_COUNTERS.spec().name(), "wsl2.hardwarePerformanceCounters");
+        assert_eq!(
+            k::HARDWARE_PERFORMANCE_COUNTERS.spec().name(),
+            "wsl2.hardwarePerformanceCounters"
+        );
         assert_eq!(k::VM_SWITCH.spec().name(), "wsl2.vmSwitch");
         assert_eq!(k::MAC_ADDRESS.spec().name(), "wsl2.macAddress");
         assert_eq!(k::DHCP.spec().name(), "wsl2.dhcp");
@@ -855,9 +861,15 @@ mod tests {
         assert_eq!(k::DEFAULT_VHD_SIZE.spec().name(), "wsl2.defaultVhdSize");
         assert_eq!(k::CRASH_DUMP_FOLDER.spec().name(), "wsl2.crashDumpFolder");
         assert_eq!(k::MAX_CRASH_DUMP_COUNT.spec().name(), "wsl2.maxCrashDumpCount");
-        assert_eq!(k::DISTRIBUTION_INSTALL_PATH.spec().name(), "general.distributionInstallPath");
+        assert_eq!(
+            k::DISTRIBUTION_INSTALL_PATH.spec().name(),
+            "general.distributionInstallPath"
+        );
         assert_eq!(k::INSTANCE_IDLE_TIMEOUT.spec().name(), "general.instanceIdleTimeout");
-        assert_eq!(k::LOAD_DEFAULT_KERNEL_MODULES.spec().name(), "wsl2.loadDefaultKernelModules");
+        assert_eq!(
+            k::LOAD_DEFAULT_KERNEL_MODULES.spec().name(),
+            "wsl2.loadDefaultKernelModules"
+        );
         assert_eq!(k::LOAD_KERNEL_MODULES.spec().name(), "wsl2.loadKernelModules");
         assert_eq!(k::ISOLATE_DISTRO_CGROUP.spec().name(), "wsl2.isolateDistroCgroup");
         assert_eq!(k::NETWORKING_MODE.spec().name(), "wsl2.networkingMode");
@@ -866,14 +878,29 @@ mod tests {
         assert_eq!(k::AUTO_PROXY.spec().name(), "wsl2.autoProxy");
         assert_eq!(k::AUTO_MEMORY_RECLAIM.spec().name(), "experimental.autoMemoryReclaim");
         assert_eq!(k::SPARSE_VHD.spec().name(), "experimental.sparseVhd");
-        assert_eq!(k::BEST_EFFORT_DNS_PARSING.spec().name(), "experimental.bestEffortDnsParsing");
-        assert_eq!(k::DNS_TUNNELING_IP_ADDRESS.spec().name(), "experimental.dnsTunnelingIpAddress");
-        assert_eq!(k::INITIAL_AUTO_PROXY_TIMEOUT.spec().name(), "experimental.initialAutoProxyTimeout");
+        assert_eq!(
+            k::BEST_EFFORT_DNS_PARSING.spec().name(),
+            "experimental.bestEffortDnsParsing"
+        );
+        assert_eq!(
+            k::DNS_TUNNELING_IP_ADDRESS.spec().name(),
+            "experimental.dnsTunnelingIpAddress"
+        );
+        assert_eq!(
+            k::INITIAL_AUTO_PROXY_TIMEOUT.spec().name(),
+            "experimental.initialAutoProxyTimeout"
+        );
         assert_eq!(k::IGNORED_PORTS.spec().name(), "experimental.ignoredPorts");
-        assert_eq!(k::HOST_ADDRESS_LOOPBACK.spec().name(), "experimental.hostAddressLoopback");
+        assert_eq!(
+            k::HOST_ADDRESS_LOOPBACK.spec().name(),
+            "experimental.hostAddressLoopback"
+        );
         assert_eq!(k::SET_VERSION_DEBUG.spec().name(), "experimental.setVersionDebug");
         assert_eq!(k::SWIOTLB.spec().name(), "experimental.swiotlb");
-        assert_eq!(k::VIRTIO_FS_AGGREGATE_SHARES.spec().name(), "experimental.virtioFsAggregateShares");
+        assert_eq!(
+            k::VIRTIO_FS_AGGREGATE_SHARES.spec().name(),
+            "experimental.virtioFsAggregateShares"
+        );
     }
 
     #[test]

@@ -249,7 +249,7 @@ fn parse_swiotlb_range(s: &str) -> Option<Swiotlb> {
     let rest = s.strip_prefix("0x").or_else(|| s.strip_prefix("0X"))?;
     let (hex, size) = rest.split_once(',')?;
     let unit = size.chars().last()?;
-    let digits = &size[..size.len() - 1];
+    let digits = &size[..size.len() - unit.len_utf8()];
     let factor: u64 = match unit {
         'k' | 'K' => 1 << 10,
         'm' | 'M' => 1 << 20,

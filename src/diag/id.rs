@@ -131,6 +131,14 @@ diagnostics! {
         "Networking could not be set up in the requested mode; WSL falls back to another mode (Consomme after a NAT failure, None after any other failure).";
     RUN007 Warning true "swap-vhd-failed"
         "The swap VHD could not be created; the VM runs without swap.";
+    CMP001 Error false "control-character-in-command-line"
+        "`wsl2.kernelCommandLine` contains a control character (CR, LF, NUL or another C0 character, often from `\\n` or `\\t` in the file). It would corrupt the guest kernel command line, so nothing is compiled.";
+    CMP002 Error false "unsafe-device-option"
+        "A value that ends up in a virtio device option string contains `;`, `=` or a control character, which would change the meaning of the string. Nothing is compiled.";
+    CMP003 Error false "invalid-swiotlb-range"
+        "A seed-form `experimental.swiotlb` range has size 0, or its base plus size does not fit in 64 bits. WSL's seed accepts it without checks; wslcfg refuses to compile it.";
+    CMP004 Advice false "wslc-ignores-configuration"
+        "`--target wslc` compiles a container session, which never reads .wslconfig; the file given is ignored.";
     LNT001 Warning false "malformed-encoding"
         "A byte sequence is not valid in the file's encoding (UTF-8, or UTF-16LE after an FF FE byte order mark). It was read as U+FFFD. WSL's reader does the same, so any key or value containing it will not be what was typed.";
     LNT002 Advice false "unknown-section"
@@ -145,6 +153,18 @@ diagnostics! {
         "A value contains characters outside ASCII or a NUL. WSL keeps only the low 8 bits of each UTF-16 unit and stops at a NUL, so the value it uses differs from the text (quirks Q3 and Q4).";
     LNT007 Error false "file-too-large"
         "The file is larger than the size limit (`--max-size`, 16 MiB by default) and was not read.";
+    LNT009 Advice false "file-assumed-present"
+        "The configuration names a file (kernel, modules, system distro, swap file) that the host profile says nothing about; wslcfg assumes it exists. Say `files.exists(PATH)=false` in the profile to check the other case.";
+    LNT010 Advice false "memory-near-host-total"
+        "`wsl2.memory` gives the VM more than about 85 % of the host's physical memory, which leaves Windows little room.";
+    LNT011 Advice false "all-processors"
+        "`wsl2.processors` hands every logical processor of the host to the VM.";
+    LNT012 Advice false "swap-file-missing-folder"
+        "`wsl2.swapFile` names a file the host profile says does not exist; WSL creates the swap VHD at run time, but only if its folder exists.";
+    LNT013 Advice false "unsupported-on-this-windows"
+        "A setting asks for something the host's Windows build does not support (e.g. nested virtualization or Mirrored networking on Windows 10); WSL drops it when the VM starts.";
+    LNT014 Advice false "changed-by-pass"
+        "A value the file sets explicitly is changed by a pass without any warning from WSL (safe mode, the virtio switch, DNS tunneling or Mirrored-only rules).";
 }
 
 impl DiagId {

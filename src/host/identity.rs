@@ -8,7 +8,9 @@ use uuid::Uuid;
 
 /// A name-based (version 5, SHA-1) UUID in the URL namespace, lowercase.
 fn v5(text: &str) -> String {
-    Uuid::new_v5(&Uuid::NAMESPACE_URL, text.as_bytes()).hyphenated().to_string()
+    Uuid::new_v5(&Uuid::NAMESPACE_URL, text.as_bytes())
+        .hyphenated()
+        .to_string()
 }
 
 /// Normalises a GUID given with or without braces, in either case, to
@@ -73,13 +75,20 @@ pub fn share_tags(host: &HostProfile) -> Vec<(char, String)> {
 }
 
 #[cfg(test)]
+#[allow(clippy::field_reassign_with_default)]
 mod tests {
     use super::*;
 
     #[test]
     fn spec_test_vectors() {
-        assert_eq!(v5("3F2504E0-4F89-11D3-9A0C-0305E82C3301/C/user"), "d3dd4197-60ea-56a6-bc0d-5c5fb1274653");
-        assert_eq!(v5("3F2504E0-4F89-11D3-9A0C-0305E82C3301/C/admin"), "d63ba1d1-4721-507a-a6a7-80f6ff6b5759");
+        assert_eq!(
+            v5("3F2504E0-4F89-11D3-9A0C-0305E82C3301/C/user"),
+            "d3dd4197-60ea-56a6-bc0d-5c5fb1274653"
+        );
+        assert_eq!(
+            v5("3F2504E0-4F89-11D3-9A0C-0305E82C3301/C/admin"),
+            "d63ba1d1-4721-507a-a6a7-80f6ff6b5759"
+        );
     }
 
     #[test]

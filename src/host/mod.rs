@@ -2,6 +2,8 @@
 //! embedded default, loading and single-field overrides, derived identities.
 
 pub mod identity;
+mod load;
 mod profile;
 
+pub use load::*;
 pub use profile::*;

@@ -91,19 +91,43 @@ pub struct Cpuid {
 pub struct Policies {
     #[serde(rename = "AllowKernelUserSetting", skip_serializing_if = "Option::is_none", default)]
     pub allow_kernel_user_setting: Option<u32>,
-    #[serde(rename = "AllowSystemDistroUserSetting", skip_serializing_if = "Option::is_none", default)]
+    #[serde(
+        rename = "AllowSystemDistroUserSetting",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
     pub allow_system_distro_user_setting: Option<u32>,
-    #[serde(rename = "AllowKernelCommandLineUserSetting", skip_serializing_if = "Option::is_none", default)]
+    #[serde(
+        rename = "AllowKernelCommandLineUserSetting",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
     pub allow_kernel_command_line_user_setting: Option<u32>,
-    #[serde(rename = "AllowKernelDebugUserSetting", skip_serializing_if = "Option::is_none", default)]
+    #[serde(
+        rename = "AllowKernelDebugUserSetting",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
     pub allow_kernel_debug_user_setting: Option<u32>,
-    #[serde(rename = "AllowNestedVirtualization", skip_serializing_if = "Option::is_none", default)]
+    #[serde(
+        rename = "AllowNestedVirtualization",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
     pub allow_nested_virtualization: Option<u32>,
     #[serde(rename = "AllowDebugShell", skip_serializing_if = "Option::is_none", default)]
     pub allow_debug_shell: Option<u32>,
-    #[serde(rename = "AllowNetworkingModeUserSetting", skip_serializing_if = "Option::is_none", default)]
+    #[serde(
+        rename = "AllowNetworkingModeUserSetting",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
     pub allow_networking_mode_user_setting: Option<u32>,
-    #[serde(rename = "AllowFirewallUserSetting", skip_serializing_if = "Option::is_none", default)]
+    #[serde(
+        rename = "AllowFirewallUserSetting",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
     pub allow_firewall_user_setting: Option<u32>,
     #[serde(rename = "DefaultNetworkingMode", skip_serializing_if = "Option::is_none", default)]
     pub default_networking_mode: Option<u32>,
@@ -324,6 +348,8 @@ impl HostProfile {
         self.windows.build != 22000 || self.windows.ubr >= 40
     }
 
+    // Written as the spec states the predicate (passes.md §1.1).
+    #[allow(clippy::manual_range_contains)]
     pub fn vmmem_suffix_supported(&self) -> bool {
         let (b, u) = (self.windows.build, self.windows.ubr);
         b >= 22420 || (b < 22350 && b >= 22138) || (b == 22000 && u >= 71)

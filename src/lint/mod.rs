@@ -1,21 +1,27 @@
-//! The front end put together for `wslcfg lint`: read → parse → bind → the
-//! lint-only checks, one [`FileReport`] per file.
+//! The front end put together for `wslcfg lint` (and the first half of
+//! `compile`): read → parse → bind → the lint-only checks → the passes P1–P18
+//! against a host profile, one [`FileReport`] per file.
 
+mod advice;
 mod checks;
 
 use crate::bind::{self, Config};
 use crate::diag::{DiagId, Diagnostic, Severity};
+use crate::host::HostProfile;
+use crate::passes::{self, Effective};
 use crate::registry::Dialect;
 use crate::syntax::{self, Encoding, Source};
 
 /// The default `--max-size`: 16 MiB.
 pub const DEFAULT_MAX_SIZE: u64 = 16 << 20;
 
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct LintOptions {
     pub dialect: Dialect,
     /// Files larger than this are refused (LNT007) instead of read.
     pub max_size: u64,
+    /// The host the passes run against (the embedded default unless given).
+    pub host: HostProfile,
 }
 
 impl Default for LintOptions {
@@ -23,6 +29,7 @@ impl Default for LintOptions {
         LintOptions {
             dialect: Dialect::Seed,
             max_size: DEFAULT_MAX_SIZE,
+            host: HostProfile::default(),
         }
     }
 }
@@ -36,6 +43,9 @@ pub struct FileReport {
     pub source: Option<Source>,
     /// The typed configuration; `None` when the file could not be read.
     pub config: Option<Config>,
+    /// The configuration after P1–P18; `None` when the file could not be
+    /// read or an invalid MAC address stopped everything (VAL005).
+    pub effective: Option<Effective>,
     /// In file order (diagnostics.md §8), lint-only records merged by line.
     pub diagnostics: Vec<Diagnostic>,
     /// An I/O error that kept the file from being linted at all.
@@ -60,14 +70,24 @@ pub fn lint_bytes(path: &str, bytes: Vec<u8>, options: &LintOptions) -> FileRepo
     let parse = syntax::parse(bytes);
     let bound = bind::bind(&parse, options.dialect);
     let mut diagnostics = bound.diagnostics;
+    let mut effective = None;
     if !bound.config.fatal {
-        let extra = checks::run(&parse, &bound.config);
+        let outcome = passes::run(&bound.config, &options.host);
+        let mut extra = checks::run(&parse, &bound.config);
+        extra.extend(advice::file_errors(&bound.config, &outcome.effective));
+        extra.extend(advice::host_advice(&bound.config, &outcome.effective, &options.host));
+        // Stable: records of one line keep the order the checks gave them.
+        extra.sort_by_key(|d| d.line);
         diagnostics = merge_by_line(diagnostics, extra);
+        // Pass notices belong to no line and follow the parse (diagnostics.md §8).
+        diagnostics.extend(outcome.diagnostics);
+        effective = Some(outcome.effective);
     }
     FileReport {
         path: path.to_owned(),
         source: Some(parse.source),
         config: Some(bound.config),
+        effective,
         diagnostics,
         io_error: None,
     }
@@ -113,6 +133,7 @@ fn io_failure(path: &str, message: String) -> FileReport {
         path: path.to_owned(),
         source: None,
         config: None,
+        effective: None,
         diagnostics: Vec::new(),
         io_error: Some(message),
     }

@@ -28,7 +28,13 @@ pub fn build(eff: &Effective, host: &HostProfile, config_path: &str) -> BuildOut
         join(&tools, "kernel")
     } else {
         if !host.file_exists(custom_kernel) {
-            diagnostics.push(missing(DiagId::VMC002, "the custom kernel", custom_kernel, config_path, k::KERNEL));
+            diagnostics.push(missing(
+                DiagId::VMC002,
+                "the custom kernel",
+                custom_kernel,
+                config_path,
+                k::KERNEL,
+            ));
             return fatal(diagnostics);
         }
         custom_kernel.to_owned()
@@ -44,13 +50,26 @@ pub fn build(eff: &Effective, host: &HostProfile, config_path: &str) -> BuildOut
     let modules_path = if modules.is_empty() {
         default_kernel.then(|| join(&tools, "modules.vhd"))
     } else if !host.file_exists(modules) {
-        diagnostics.push(missing(DiagId::VMC003, "the custom kernel modules VHD", modules, config_path, k::KERNEL_MODULES));
+        diagnostics.push(missing(
+            DiagId::VMC003,
+            "the custom kernel modules VHD",
+            modules,
+            config_path,
+            k::KERNEL_MODULES,
+        ));
         return fatal(diagnostics);
     } else if default_kernel {
         diagnostics.push(
-            Diagnostic::new(DiagId::VMC004, "custom kernel modules are given while the bundled kernel is used")
-                .key(k::KERNEL_MODULES.spec().name())
-                .help(format!("set `{}` to the kernel these modules belong to, or remove `{}`", k::KERNEL.spec().name(), k::KERNEL_MODULES.spec().name())),
+            Diagnostic::new(
+                DiagId::VMC004,
+                "custom kernel modules are given while the bundled kernel is used",
+            )
+            .key(k::KERNEL_MODULES.spec().name())
+            .help(format!(
+                "set `{}` to the kernel these modules belong to, or remove `{}`",
+                k::KERNEL.spec().name(),
+                k::KERNEL_MODULES.spec().name()
+            )),
         );
         return fatal(diagnostics);
     } else {
@@ -71,16 +90,29 @@ pub fn build(eff: &Effective, host: &HostProfile, config_path: &str) -> BuildOut
     // V6 — system distribution.
     let distro = eff.text(k::SYSTEM_DISTRO);
     let system_distro = if distro.is_empty() {
-        SystemDistro::Vhd { path: join(&host.install.dir, "system.vhd"), custom: false }
+        SystemDistro::Vhd {
+            path: join(&host.install.dir, "system.vhd"),
+            custom: false,
+        }
     } else {
         let lower = distro.to_ascii_lowercase();
         let exists = host.file_exists(distro);
         if exists && lower.ends_with(".img") {
-            SystemDistro::Pmem { path: distro.to_owned(), size: host.file(distro).size }
+            SystemDistro::Pmem {
+                path: distro.to_owned(),
+                size: host.file(distro).size,
+            }
         } else if exists && lower.ends_with(".vhd") {
-            SystemDistro::Vhd { path: distro.to_owned(), custom: true }
+            SystemDistro::Vhd {
+                path: distro.to_owned(),
+                custom: true,
+            }
         } else {
-            let why = if exists { "is neither a .vhd nor an .img file" } else { "does not exist" };
+            let why = if exists {
+                "is neither a .vhd nor an .img file"
+            } else {
+                "does not exist"
+            };
             diagnostics.push(
                 Diagnostic::new(DiagId::VMC005, format!("the custom system distro `{distro}` {why}"))
                     .key(k::SYSTEM_DISTRO.spec().name())
@@ -107,17 +139,24 @@ pub fn build(eff: &Effective, host: &HostProfile, config_path: &str) -> BuildOut
         let supported = host.is_win11() && host.hcs.processor_features.iter().any(|f| f == "NestedVirt");
         if !supported {
             diagnostics.push(
-                Diagnostic::new(DiagId::VMC001, "nested virtualization was requested but this host does not support it")
-                    .key(k::NESTED_VIRTUALIZATION.spec().name())
-                    .help("nested virtualization needs Windows 11 and a processor whose HCS capabilities include NestedVirt"),
+                Diagnostic::new(
+                    DiagId::VMC001,
+                    "nested virtualization was requested but this host does not support it",
+                )
+                .key(k::NESTED_VIRTUALIZATION.spec().name())
+                .help(
+                    "nested virtualization needs Windows 11 and a processor whose HCS capabilities include NestedVirt",
+                ),
             );
         }
         supported
     });
 
     // V9 — hardware performance counters.
-    let perfmon = (host.arch == Arch::X64 && eff.bool(k::HARDWARE_PERFORMANCE_COUNTERS))
-        .then_some((host.cpuid.child_perfmon_pmu_supported, host.cpuid.child_perfmon_lbr_supported));
+    let perfmon = (host.arch == Arch::X64 && eff.bool(k::HARDWARE_PERFORMANCE_COUNTERS)).then_some((
+        host.cpuid.child_perfmon_pmu_supported,
+        host.cpuid.child_perfmon_lbr_supported,
+    ));
 
     BuildOutcome {
         vm: Some(VmBuild {

@@ -27,36 +27,73 @@ const GENERATED_MAC: [u8; 6] = [0x5E, 0xBB, 0xF6, 0x9E, 0xEE, 0xFA];
 
 fn mode_value(number: u32, dialect: Dialect) -> Value {
     let name = NETWORKING_MODE.display(number, dialect);
-    Value::Enum(&NETWORKING_MODE, NETWORKING_MODE.lookup(name).expect("display names are table names"))
+    Value::Enum(
+        &NETWORKING_MODE,
+        NETWORKING_MODE.lookup(name).expect("display names are table names"),
+    )
 }
 
 /// Appends a file name to a host directory with the directory's separator.
 pub fn join(dir: &str, name: &str) -> String {
-    let sep = if dir.contains('\\') || !dir.contains('/') { '\\' } else { '/' };
+    let sep = if dir.contains('\\') || !dir.contains('/') {
+        '\\'
+    } else {
+        '/'
+    };
     format!("{}{sep}{name}", dir.trim_end_matches(['\\', '/']))
 }
 
 /// P1 — end-of-parse fix-ups, in order.
 pub fn p1_fixups(eff: &mut Effective, ctx: &mut Ctx) {
     let firewall = ctx.parsed_mode == mode::MIRRORED || eff.bool(k::FIREWALL);
-    eff.set(k::FIREWALL, Some(Value::Bool(firewall)), "P1.1", "the file's networking mode is Mirrored, which keeps the Hyper-V firewall on");
+    eff.set(
+        k::FIREWALL,
+        Some(Value::Bool(firewall)),
+        "P1.1",
+        "the file's networking mode is Mirrored, which keeps the Hyper-V firewall on",
+    );
     if eff.bool(k::DNS_TUNNELING) && eff.get(k::DNS_TUNNELING_IP_ADDRESS).is_none() {
-        eff.set(k::DNS_TUNNELING_IP_ADDRESS, Some(Value::Ipv4(Ipv4Addr::new(10, 255, 255, 254))), "P1.2", "DNS tunneling is on and no address was given");
+        eff.set(
+            k::DNS_TUNNELING_IP_ADDRESS,
+            Some(Value::Ipv4(Ipv4Addr::new(10, 255, 255, 254))),
+            "P1.2",
+            "DNS tunneling is on and no address was given",
+        );
     }
     if !eff.present(k::MAC_ADDRESS) && ctx.parsed_mode == mode::BRIDGED {
-        eff.set(k::MAC_ADDRESS, Some(Value::Mac(GENERATED_MAC)), "P1.3", "Bridged mode without a MAC address: the fixed generated address");
+        eff.set(
+            k::MAC_ADDRESS,
+            Some(Value::Mac(GENERATED_MAC)),
+            "P1.3",
+            "Bridged mode without a MAC address: the fixed generated address",
+        );
     }
     let console = eff.bool(k::DEBUG_CONSOLE) || !eff.text(k::DEBUG_CONSOLE_LOG_FILE).is_empty();
     if console && !eff.present(k::EARLY_BOOT_LOGGING) {
-        eff.set(k::EARLY_BOOT_LOGGING, Some(Value::Bool(true)), "P1.4", "a debug console (or its log file) is set and earlyBootLogging is not");
+        eff.set(
+            k::EARLY_BOOT_LOGGING,
+            Some(Value::Bool(true)),
+            "P1.4",
+            "a debug console (or its log file) is set and earlyBootLogging is not",
+        );
     }
     if eff.text(k::CRASH_DUMP_FOLDER).is_empty() && eff.int(k::MAX_CRASH_DUMP_COUNT) >= 0 {
         let folder = join(&ctx.host.user.temp_dir, "wsl-crashes");
-        eff.set(k::CRASH_DUMP_FOLDER, Some(Value::Text(folder)), "P1.5", "crash dumps are on: the default folder under user.tempDir");
+        eff.set(
+            k::CRASH_DUMP_FOLDER,
+            Some(Value::Text(folder)),
+            "P1.5",
+            "crash dumps are on: the default folder under user.tempDir",
+        );
     }
     if eff.text(k::DISTRIBUTION_INSTALL_PATH).is_empty() {
         let path = join(&ctx.host.user.local_app_data, "wsl");
-        eff.set(k::DISTRIBUTION_INSTALL_PATH, Some(Value::Text(path)), "P1.6", "the default under user.localAppData");
+        eff.set(
+            k::DISTRIBUTION_INSTALL_PATH,
+            Some(Value::Text(path)),
+            "P1.6",
+            "the default under user.localAppData",
+        );
     }
     let mut modules: Vec<&str> = Vec::new();
     if eff.bool(k::LOAD_DEFAULT_KERNEL_MODULES) {
@@ -72,15 +109,28 @@ pub fn p2_processors(eff: &mut Effective, ctx: &mut Ctx) {
     let max = ctx.host.cpu.logical_processors;
     let count = eff.int(k::PROCESSORS);
     if count <= 0 {
-        eff.set(k::PROCESSORS, Some(Value::Int(max)), "P2", format!("0 or less means every logical processor of the host ({max})"));
+        eff.set(
+            k::PROCESSORS,
+            Some(Value::Int(max)),
+            "P2",
+            format!("0 or less means every logical processor of the host ({max})"),
+        );
     } else if count > max {
         ctx.diagnostics.push(
-            Diagnostic::new(DiagId::PAS001, format!("{count} processors requested, the host has {max}; the VM gets {max}"))
-                .key(k::PROCESSORS.spec().name())
-                .value(count.to_string())
-                .fact("maximum", max),
+            Diagnostic::new(
+                DiagId::PAS001,
+                format!("{count} processors requested, the host has {max}; the VM gets {max}"),
+            )
+            .key(k::PROCESSORS.spec().name())
+            .value(count.to_string())
+            .fact("maximum", max),
         );
-        eff.set(k::PROCESSORS, Some(Value::Int(max)), "P2", format!("clamped to the host's {max} logical processors (PAS001)"));
+        eff.set(
+            k::PROCESSORS,
+            Some(Value::Int(max)),
+            "P2",
+            format!("clamped to the host's {max} logical processors (PAS001)"),
+        );
     }
     eff.max_processors = max;
 }
@@ -92,7 +142,10 @@ pub fn p3_memory(eff: &mut Effective, ctx: &mut Ctx) {
     let (value, reason) = if memory == 0 {
         (total / 2, "0 means half of the host's memory".to_owned())
     } else {
-        (memory.max(256 * MIB).min(total), format!("clamped to [256MB, host memory {total}]"))
+        (
+            memory.max(256 * MIB).min(total),
+            format!("clamped to [256MB, host memory {total}]"),
+        )
     };
     eff.set(k::MEMORY, Some(Value::Size(value)), "P3", reason);
     eff.max_memory = total;
@@ -102,7 +155,12 @@ pub fn p3_memory(eff: &mut Effective, ctx: &mut Ctx) {
 pub fn p4_swap(eff: &mut Effective, _ctx: &mut Ctx) {
     if eff.size(k::SWAP) == u64::MAX {
         let swap = (eff.size(k::MEMORY) / 4).div_ceil(ONE_GIB) * ONE_GIB;
-        eff.set(k::SWAP, Some(Value::Size(swap)), "P4", "a quarter of the VM memory, rounded up to a whole GB");
+        eff.set(
+            k::SWAP,
+            Some(Value::Size(swap)),
+            "P4",
+            "a quarter of the VM memory, rounded up to a whole GB",
+        );
     }
 }
 
@@ -112,10 +170,26 @@ pub fn p5_policies(eff: &mut Effective, ctx: &mut Ctx) {
     let rows = [
         (p.allow_kernel_user_setting, k::KERNEL, "AllowKernelUserSetting"),
         (p.allow_kernel_user_setting, k::KERNEL_MODULES, "AllowKernelUserSetting"),
-        (p.allow_system_distro_user_setting, k::SYSTEM_DISTRO, "AllowSystemDistroUserSetting"),
-        (p.allow_kernel_command_line_user_setting, k::KERNEL_COMMAND_LINE, "AllowKernelCommandLineUserSetting"),
-        (p.allow_kernel_debug_user_setting, k::KERNEL_DEBUG_PORT, "AllowKernelDebugUserSetting"),
-        (p.allow_nested_virtualization, k::NESTED_VIRTUALIZATION, "AllowNestedVirtualization"),
+        (
+            p.allow_system_distro_user_setting,
+            k::SYSTEM_DISTRO,
+            "AllowSystemDistroUserSetting",
+        ),
+        (
+            p.allow_kernel_command_line_user_setting,
+            k::KERNEL_COMMAND_LINE,
+            "AllowKernelCommandLineUserSetting",
+        ),
+        (
+            p.allow_kernel_debug_user_setting,
+            k::KERNEL_DEBUG_PORT,
+            "AllowKernelDebugUserSetting",
+        ),
+        (
+            p.allow_nested_virtualization,
+            k::NESTED_VIRTUALIZATION,
+            "AllowNestedVirtualization",
+        ),
     ];
     for (policy, key, policy_name) in rows {
         let zero = match eff.get(key) {
@@ -126,7 +200,12 @@ pub fn p5_policies(eff: &mut Effective, ctx: &mut Ctx) {
         };
         if !zero.0 && denies(policy) {
             ctx.diagnostics.push(policy_notice(key));
-            eff.set(key, Some(zero.1), "P5", format!("policy {policy_name}=0 denies this setting (PAS002)"));
+            eff.set(
+                key,
+                Some(zero.1),
+                "P5",
+                format!("policy {policy_name}=0 denies this setting (PAS002)"),
+            );
         }
     }
 }
@@ -158,7 +237,8 @@ pub fn p7_networking_mode(eff: &mut Effective, ctx: &mut Ctx) {
         let chosen = eff.networking_mode();
         if denies(ctx.host.policies.allow_networking_mode_user_setting) && chosen != mode::NONE && chosen != default {
             ctx.diagnostics.push(policy_notice(k::NETWORKING_MODE));
-            let reason = format!("policy AllowNetworkingModeUserSetting=0: the default mode {default_name} is used (PAS002)");
+            let reason =
+                format!("policy AllowNetworkingModeUserSetting=0: the default mode {default_name} is used (PAS002)");
             eff.set(k::NETWORKING_MODE, Some(mode_value(default, dialect)), "P7", reason);
         }
     } else {
@@ -169,9 +249,17 @@ pub fn p7_networking_mode(eff: &mut Effective, ctx: &mut Ctx) {
 
 /// P8 — the firewall policy.
 pub fn p8_firewall(eff: &mut Effective, ctx: &mut Ctx) {
-    if eff.networking_mode() != mode::MIRRORED && !eff.bool(k::FIREWALL) && denies(ctx.host.policies.allow_firewall_user_setting) {
+    if eff.networking_mode() != mode::MIRRORED
+        && !eff.bool(k::FIREWALL)
+        && denies(ctx.host.policies.allow_firewall_user_setting)
+    {
         ctx.diagnostics.push(policy_notice(k::FIREWALL));
-        eff.set(k::FIREWALL, Some(Value::Bool(true)), "P8", "policy AllowFirewallUserSetting=0 keeps the firewall on (PAS002)");
+        eff.set(
+            k::FIREWALL,
+            Some(Value::Bool(true)),
+            "P8",
+            "policy AllowFirewallUserSetting=0 keeps the firewall on (PAS002)",
+        );
     }
 }
 
@@ -180,11 +268,19 @@ pub fn p9_global_secure_access(eff: &mut Effective, ctx: &mut Ctx) {
     if eff.bool(k::DNS_TUNNELING) && ctx.host.services.global_secure_access_tunneling_running {
         if eff.present(k::DNS_TUNNELING) {
             ctx.diagnostics.push(
-                Diagnostic::new(DiagId::PAS003, "DNS tunneling is switched off: the Global Secure Access tunneling service runs on the host")
-                    .key(k::DNS_TUNNELING.spec().name()),
+                Diagnostic::new(
+                    DiagId::PAS003,
+                    "DNS tunneling is switched off: the Global Secure Access tunneling service runs on the host",
+                )
+                .key(k::DNS_TUNNELING.spec().name()),
             );
         }
-        eff.set(k::DNS_TUNNELING, Some(Value::Bool(false)), "P9", "the Global Secure Access tunneling service runs on the host");
+        eff.set(
+            k::DNS_TUNNELING,
+            Some(Value::Bool(false)),
+            "P9",
+            "the Global Secure Access tunneling service runs on the host",
+        );
     }
 }
 
@@ -210,9 +306,19 @@ pub fn p10_safe_mode(eff: &mut Effective, ctx: &mut Ctx) {
         eff.set(key, off.clone(), "P10", "safe mode");
     }
     eff.set(k::SWAP, Some(Value::Size(0)), "P10", "safe mode");
-    eff.set(k::KERNEL, Some(Value::Text(String::new())), "P10", "safe mode: the bundled kernel");
+    eff.set(
+        k::KERNEL,
+        Some(Value::Text(String::new())),
+        "P10",
+        "safe mode: the bundled kernel",
+    );
     eff.set(k::KERNEL_MODULES, Some(Value::Text(String::new())), "P10", "safe mode");
-    eff.set(k::NETWORKING_MODE, Some(mode_value(mode::NONE, eff.dialect)), "P10", "safe mode");
+    eff.set(
+        k::NETWORKING_MODE,
+        Some(mode_value(mode::NONE, eff.dialect)),
+        "P10",
+        "safe mode",
+    );
     eff.set(k::DNS_TUNNELING, off.clone(), "P10", "safe mode");
     eff.set(k::AUTO_PROXY, off, "P10", "safe mode");
 }
@@ -225,18 +331,35 @@ pub fn p11_virtio(eff: &mut Effective, ctx: &mut Ctx) {
     let off = Some(Value::Bool(false));
     eff.set(k::VIRTIO9P, off.clone(), "P11", "virtio is off");
     eff.set(k::VIRTIOFS, off, "P11", "virtio is off");
-    eff.set(k::SWIOTLB, Some(Value::Swiotlb(Swiotlb::Unset)), "P11", "virtio is off: no bounce buffers");
+    eff.set(
+        k::SWIOTLB,
+        Some(Value::Swiotlb(Swiotlb::Unset)),
+        "P11",
+        "virtio is off: no bounce buffers",
+    );
     if eff.networking_mode() == mode::VIRTIO_PROXY {
-        let fallback = if eff.default_networking_mode == mode::VIRTIO_PROXY { mode::NONE } else { mode::NAT };
+        let fallback = if eff.default_networking_mode == mode::VIRTIO_PROXY {
+            mode::NONE
+        } else {
+            mode::NAT
+        };
         let dialect = eff.dialect;
         let name = NETWORKING_MODE.display(fallback, dialect);
         let requested = NETWORKING_MODE.display(mode::VIRTIO_PROXY, dialect);
         ctx.diagnostics.push(
-            Diagnostic::new(DiagId::PAS005, format!("networking mode {requested} needs virtio, which is off; {name} is used"))
-                .key(k::NETWORKING_MODE.spec().name())
-                .value(name),
+            Diagnostic::new(
+                DiagId::PAS005,
+                format!("networking mode {requested} needs virtio, which is off; {name} is used"),
+            )
+            .key(k::NETWORKING_MODE.spec().name())
+            .value(name),
         );
-        eff.set(k::NETWORKING_MODE, Some(mode_value(fallback, dialect)), "P11", format!("{requested} needs virtio, which is off (PAS005)"));
+        eff.set(
+            k::NETWORKING_MODE,
+            Some(mode_value(fallback, dialect)),
+            "P11",
+            format!("{requested} needs virtio, which is off (PAS005)"),
+        );
     }
 }
 
@@ -244,10 +367,18 @@ pub fn p11_virtio(eff: &mut Effective, ctx: &mut Ctx) {
 pub fn p12_virtio9p(eff: &mut Effective, ctx: &mut Ctx) {
     if eff.bool(k::VIRTIO9P) {
         ctx.diagnostics.push(
-            Diagnostic::new(DiagId::PAS006, "virtio9p is deprecated and switched off; Windows drives use 9p over vsock")
-                .key(k::VIRTIO9P.spec().name()),
+            Diagnostic::new(
+                DiagId::PAS006,
+                "virtio9p is deprecated and switched off; Windows drives use 9p over vsock",
+            )
+            .key(k::VIRTIO9P.spec().name()),
         );
-        eff.set(k::VIRTIO9P, Some(Value::Bool(false)), "P12", "virtio9p is never used (PAS006)");
+        eff.set(
+            k::VIRTIO9P,
+            Some(Value::Bool(false)),
+            "P12",
+            "virtio9p is never used (PAS006)",
+        );
     }
 }
 
@@ -262,7 +393,12 @@ pub fn p13_swiotlb(eff: &mut Effective, _ctx: &mut Ctx) {
         return;
     }
     let value = default_swiotlb(eff.dialect);
-    eff.set(k::SWIOTLB, Some(Value::Swiotlb(value)), "P13", format!("a virtio device needs bounce buffers and the VM has {memory} bytes (at least 1GB + 64MB)"));
+    eff.set(
+        k::SWIOTLB,
+        Some(Value::Swiotlb(value)),
+        "P13",
+        format!("a virtio device needs bounce buffers and the VM has {memory} bytes (at least 1GB + 64MB)"),
+    );
 }
 
 /// The P13 default of a dialect.
@@ -281,14 +417,24 @@ pub fn default_swiotlb(dialect: Dialect) -> Swiotlb {
 pub fn p14_dns_tunneling_mode(eff: &mut Effective, _ctx: &mut Ctx) {
     let m = eff.networking_mode();
     if !matches!(m, mode::NAT | mode::MIRRORED | mode::VIRTIO_PROXY) {
-        eff.set(k::DNS_TUNNELING, Some(Value::Bool(false)), "P14", "DNS tunneling needs NAT, Mirrored or VirtioProxy networking");
+        eff.set(
+            k::DNS_TUNNELING,
+            Some(Value::Bool(false)),
+            "P14",
+            "DNS tunneling needs NAT, Mirrored or VirtioProxy networking",
+        );
     }
 }
 
 /// P15 — settings that only matter with DNS tunneling.
 pub fn p15_dns_dependants(eff: &mut Effective, _ctx: &mut Ctx) {
     if !eff.bool(k::DNS_TUNNELING) {
-        eff.set(k::BEST_EFFORT_DNS_PARSING, Some(Value::Bool(false)), "P15", "DNS tunneling is off");
+        eff.set(
+            k::BEST_EFFORT_DNS_PARSING,
+            Some(Value::Bool(false)),
+            "P15",
+            "DNS tunneling is off",
+        );
         eff.set(k::DNS_TUNNELING_IP_ADDRESS, None, "P15", "DNS tunneling is off");
     }
 }
@@ -296,8 +442,18 @@ pub fn p15_dns_dependants(eff: &mut Effective, _ctx: &mut Ctx) {
 /// P16 — settings that only matter in Mirrored mode.
 pub fn p16_mirrored_only(eff: &mut Effective, _ctx: &mut Ctx) {
     if eff.networking_mode() != mode::MIRRORED {
-        eff.set(k::IGNORED_PORTS, Some(Value::Ports(Default::default())), "P16", "only used in Mirrored mode");
-        eff.set(k::HOST_ADDRESS_LOOPBACK, Some(Value::Bool(false)), "P16", "only used in Mirrored mode");
+        eff.set(
+            k::IGNORED_PORTS,
+            Some(Value::Ports(Default::default())),
+            "P16",
+            "only used in Mirrored mode",
+        );
+        eff.set(
+            k::HOST_ADDRESS_LOOPBACK,
+            Some(Value::Bool(false)),
+            "P16",
+            "only used in Mirrored mode",
+        );
     }
 }
 
@@ -313,6 +469,11 @@ pub fn p17_nat(eff: &mut Effective, ctx: &mut Ctx) {
 /// P18 — auto proxy needs the WinHTTP proxy APIs.
 pub fn p18_auto_proxy(eff: &mut Effective, ctx: &mut Ctx) {
     if eff.bool(k::AUTO_PROXY) && !ctx.host.win_http_proxy_apis_available {
-        eff.set(k::AUTO_PROXY, Some(Value::Bool(false)), "P18", "the WinHTTP proxy APIs are not available");
+        eff.set(
+            k::AUTO_PROXY,
+            Some(Value::Bool(false)),
+            "P18",
+            "the WinHTTP proxy APIs are not available",
+        );
     }
 }

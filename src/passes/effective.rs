@@ -89,7 +89,9 @@ impl Effective {
         if self.values[key.0 as usize] == value {
             return;
         }
-        let json = value.as_ref().map_or(serde_json::Value::Null, |v| v.to_json(self.dialect));
+        let json = value
+            .as_ref()
+            .map_or(serde_json::Value::Null, |v| v.to_json(self.dialect));
         self.values[key.0 as usize] = value;
         self.history[key.0 as usize].push(Step {
             origin: Origin::Pass {
@@ -148,7 +150,9 @@ impl Effective {
     pub fn to_json(&self) -> serde_json::Map<String, serde_json::Value> {
         registry::ids()
             .map(|id| {
-                let v = self.get(id).map_or(serde_json::Value::Null, |v| v.to_json(self.dialect));
+                let v = self
+                    .get(id)
+                    .map_or(serde_json::Value::Null, |v| v.to_json(self.dialect));
                 (id.spec().name().to_owned(), v)
             })
             .collect()

@@ -28,24 +28,96 @@ pub struct Pass {
 /// P1–P18 in upstream's order (passes.md §2). Order matters: e.g. the
 /// swiotlb default (P13) must see the final networking mode.
 pub const CONFIG_PASSES: &[Pass] = &[
-    Pass { id: "P1", name: "end-of-parse fix-ups", run: config::p1_fixups },
-    Pass { id: "P2", name: "processors", run: config::p2_processors },
-    Pass { id: "P3", name: "memory", run: config::p3_memory },
-    Pass { id: "P4", name: "swap default", run: config::p4_swap },
-    Pass { id: "P5", name: "policy overrides", run: config::p5_policies },
-    Pass { id: "P6", name: "debug shell policy", run: config::p6_debug_shell },
-    Pass { id: "P7", name: "networking mode policy", run: config::p7_networking_mode },
-    Pass { id: "P8", name: "firewall policy", run: config::p8_firewall },
-    Pass { id: "P9", name: "Global Secure Access", run: config::p9_global_secure_access },
-    Pass { id: "P10", name: "safe mode", run: config::p10_safe_mode },
-    Pass { id: "P11", name: "virtio master switch", run: config::p11_virtio },
-    Pass { id: "P12", name: "virtio9p off", run: config::p12_virtio9p },
-    Pass { id: "P13", name: "swiotlb default", run: config::p13_swiotlb },
-    Pass { id: "P14", name: "DNS tunneling needs a routed mode", run: config::p14_dns_tunneling_mode },
-    Pass { id: "P15", name: "DNS tunneling dependants", run: config::p15_dns_dependants },
-    Pass { id: "P16", name: "Mirrored-only settings", run: config::p16_mirrored_only },
-    Pass { id: "P17", name: "NAT registry settings", run: config::p17_nat },
-    Pass { id: "P18", name: "auto proxy availability", run: config::p18_auto_proxy },
+    Pass {
+        id: "P1",
+        name: "end-of-parse fix-ups",
+        run: config::p1_fixups,
+    },
+    Pass {
+        id: "P2",
+        name: "processors",
+        run: config::p2_processors,
+    },
+    Pass {
+        id: "P3",
+        name: "memory",
+        run: config::p3_memory,
+    },
+    Pass {
+        id: "P4",
+        name: "swap default",
+        run: config::p4_swap,
+    },
+    Pass {
+        id: "P5",
+        name: "policy overrides",
+        run: config::p5_policies,
+    },
+    Pass {
+        id: "P6",
+        name: "debug shell policy",
+        run: config::p6_debug_shell,
+    },
+    Pass {
+        id: "P7",
+        name: "networking mode policy",
+        run: config::p7_networking_mode,
+    },
+    Pass {
+        id: "P8",
+        name: "firewall policy",
+        run: config::p8_firewall,
+    },
+    Pass {
+        id: "P9",
+        name: "Global Secure Access",
+        run: config::p9_global_secure_access,
+    },
+    Pass {
+        id: "P10",
+        name: "safe mode",
+        run: config::p10_safe_mode,
+    },
+    Pass {
+        id: "P11",
+        name: "virtio master switch",
+        run: config::p11_virtio,
+    },
+    Pass {
+        id: "P12",
+        name: "virtio9p off",
+        run: config::p12_virtio9p,
+    },
+    Pass {
+        id: "P13",
+        name: "swiotlb default",
+        run: config::p13_swiotlb,
+    },
+    Pass {
+        id: "P14",
+        name: "DNS tunneling needs a routed mode",
+        run: config::p14_dns_tunneling_mode,
+    },
+    Pass {
+        id: "P15",
+        name: "DNS tunneling dependants",
+        run: config::p15_dns_dependants,
+    },
+    Pass {
+        id: "P16",
+        name: "Mirrored-only settings",
+        run: config::p16_mirrored_only,
+    },
+    Pass {
+        id: "P17",
+        name: "NAT registry settings",
+        run: config::p17_nat,
+    },
+    Pass {
+        id: "P18",
+        name: "auto proxy availability",
+        run: config::p18_auto_proxy,
+    },
 ];
 
 /// The effective configuration and the PAS diagnostics of P1–P18.

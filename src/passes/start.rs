@@ -60,7 +60,9 @@ pub fn start(config: &Config, host: &HostProfile) -> Effective {
             origin: Origin::Default {
                 rule: id.spec().default.describe(),
             },
-            value: default.as_ref().map_or(serde_json::Value::Null, |v| v.to_json(config.dialect)),
+            value: default
+                .as_ref()
+                .map_or(serde_json::Value::Null, |v| v.to_json(config.dialect)),
         }];
         let mut value = default;
         if let Some(s) = config.setting(id)
@@ -86,7 +88,10 @@ pub fn start(config: &Config, host: &HostProfile) -> Effective {
     let mut eff = Effective::new(config.dialect, values, history, present);
     // An invalid DNS tunneling address switched DNS tunneling off during the scan.
     if config.dns_tunneling_scan == Some(false) {
-        let reason = format!("an invalid `{}` switched DNS tunneling off", k::DNS_TUNNELING_IP_ADDRESS.spec().name());
+        let reason = format!(
+            "an invalid `{}` switched DNS tunneling off",
+            k::DNS_TUNNELING_IP_ADDRESS.spec().name()
+        );
         eff.set(k::DNS_TUNNELING, Some(Value::Bool(false)), "P0", reason);
     }
     eff

@@ -1,5 +1,6 @@
 //! passes.md §6.1 worked examples (host: the embedded default), plus the
 //! rules around them.
+#![allow(clippy::field_reassign_with_default)]
 
 use super::*;
 use crate::bind::{Value, bind};
@@ -17,7 +18,16 @@ fn eff(input: &str) -> Outcome {
 }
 
 fn ids(o: &Outcome) -> Vec<String> {
-    o.diagnostics.iter().map(|d| format!("{}{}", d.id, d.value.as_ref().map(|v| format!("({v})")).unwrap_or_default())).collect()
+    o.diagnostics
+        .iter()
+        .map(|d| {
+            format!(
+                "{}{}",
+                d.id,
+                d.value.as_ref().map(|v| format!("({v})")).unwrap_or_default()
+            )
+        })
+        .collect()
 }
 
 fn get(o: &Outcome, key: crate::registry::KeyId) -> serde_json::Value {
@@ -43,8 +53,14 @@ fn empty_file() {
     assert_eq!(get(&o, k::MAC_ADDRESS), serde_json::Value::Null);
     assert!(o.diagnostics.is_empty());
     assert_eq!(o.effective.kernel_modules_list, "tun,ip_tables,br_netfilter");
-    assert_eq!(get(&o, k::CRASH_DUMP_FOLDER), "C:\\Users\\user\\AppData\\Local\\Temp\\wsl-crashes");
-    assert_eq!(get(&o, k::DISTRIBUTION_INSTALL_PATH), "C:\\Users\\user\\AppData\\Local\\wsl");
+    assert_eq!(
+        get(&o, k::CRASH_DUMP_FOLDER),
+        "C:\\Users\\user\\AppData\\Local\\Temp\\wsl-crashes"
+    );
+    assert_eq!(
+        get(&o, k::DISTRIBUTION_INSTALL_PATH),
+        "C:\\Users\\user\\AppData\\Local\\wsl"
+    );
     let seed = run_on("", &HostProfile::default(), Dialect::Seed);
     assert_eq!(get(&seed, k::SWIOTLB), "");
 }
@@ -65,7 +81,11 @@ fn section_6_1_rows() {
 
     let o = eff("[wsl2]\nmemory=2GB\nvirtiofs=true");
     assert_eq!(get(&o, k::SWIOTLB), 67108864);
-    let o = run_on("[wsl2]\nmemory=2GB\nvirtiofs=true", &HostProfile::default(), Dialect::Seed);
+    let o = run_on(
+        "[wsl2]\nmemory=2GB\nvirtiofs=true",
+        &HostProfile::default(),
+        Dialect::Seed,
+    );
     assert_eq!(get(&o, k::SWIOTLB), "0x40000000,64M");
 
     let o = eff("[wsl2]\nnetworkingMode=VirtioProxy");
@@ -91,7 +111,11 @@ fn section_6_1_rows() {
     let o = eff("[experimental]\nswiotlb=128M");
     assert_eq!(get(&o, k::SWIOTLB), 134217728);
 
-    let o = run_on("[experimental]\nswiotlb=0x100000000,64M", &HostProfile::default(), Dialect::Seed);
+    let o = run_on(
+        "[experimental]\nswiotlb=0x100000000,64M",
+        &HostProfile::default(),
+        Dialect::Seed,
+    );
     assert_eq!(get(&o, k::SWIOTLB), "0x100000000,64M");
 
     let o = eff("[wsl2]\nnetworkingMode=Mirrored\nfirewall=false");
@@ -152,9 +176,25 @@ fn policy_order_and_pass_notice_order() {
     host.policies.allow_kernel_user_setting = Some(0);
     host.policies.allow_kernel_command_line_user_setting = Some(0);
     host.cpu.logical_processors = 2;
-    let o = run_on("[wsl2]\nkernelCommandLine=quiet\nkernel=C:\\\\k\nprocessors=4\nsafeMode=true", &host, Dialect::Seed);
-    let keys: Vec<_> = o.diagnostics.iter().map(|d| format!("{} {}", d.id, d.key.as_deref().unwrap_or(""))).collect();
-    assert_eq!(keys, ["PAS001 wsl2.processors", "PAS002 wsl2.kernel", "PAS002 wsl2.kernelCommandLine", "PAS004 wsl2.safeMode"]);
+    let o = run_on(
+        "[wsl2]\nkernelCommandLine=quiet\nkernel=C:\\\\k\nprocessors=4\nsafeMode=true",
+        &host,
+        Dialect::Seed,
+    );
+    let keys: Vec<_> = o
+        .diagnostics
+        .iter()
+        .map(|d| format!("{} {}", d.id, d.key.as_deref().unwrap_or("")))
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "PAS001 wsl2.processors",
+            "PAS002 wsl2.kernel",
+            "PAS002 wsl2.kernelCommandLine",
+            "PAS004 wsl2.safeMode"
+        ]
+    );
     assert!(o.diagnostics.iter().all(|d| d.line.is_none()));
 }
 
@@ -208,7 +248,10 @@ fn vm_build() {
     let b = build(&o.effective, &host, "c");
     let vm = b.vm.unwrap();
     assert_eq!(vm.kernel_path, "C:\\Program Files\\WSL\\tools\\kernel");
-    assert_eq!(vm.modules_path.as_deref(), Some("C:\\Program Files\\WSL\\tools\\modules.vhd"));
+    assert_eq!(
+        vm.modules_path.as_deref(),
+        Some("C:\\Program Files\\WSL\\tools\\modules.vhd")
+    );
     assert_eq!((vm.high_mmio_gap_mb, vm.high_mmio_base_mb), (24578, 40958));
     assert_eq!(vm.nested_virtualization, Some(true));
     assert_eq!(vm.perfmon, Some((true, true)));
@@ -216,16 +259,35 @@ fn vm_build() {
     assert_eq!(vm.page_reporting_order, 5);
 
     let mut host = HostProfile::default();
-    host.files.insert("C:\\sd.img".into(), crate::host::FileFacts { exists: Some(true), size: Some(300 << 20) });
-    host.files.insert("C:\\k".into(), crate::host::FileFacts { exists: Some(false), size: None });
+    host.files.insert(
+        "C:\\sd.img".into(),
+        crate::host::FileFacts {
+            exists: Some(true),
+            size: Some(300 << 20),
+        },
+    );
+    host.files.insert(
+        "C:\\k".into(),
+        crate::host::FileFacts {
+            exists: Some(false),
+            size: None,
+        },
+    );
     let o = run_on("[wsl2]\nsystemDistro=C:\\\\sd.img", &host, Dialect::Seed);
     let vm = build(&o.effective, &host, "c").vm.unwrap();
     assert_eq!((vm.high_mmio_gap_mb, vm.high_mmio_base_mb), (25090, 40446));
 
-    let o = run_on("[wsl2]\nkernel=C:\\\\k\nkernelModules=C:\\\\m.vhd", &host, Dialect::Seed);
+    let o = run_on(
+        "[wsl2]\nkernel=C:\\\\k\nkernelModules=C:\\\\m.vhd",
+        &host,
+        Dialect::Seed,
+    );
     let b = build(&o.effective, &host, "c");
     assert!(b.vm.is_none());
-    assert_eq!(b.diagnostics.iter().map(|d| d.id.as_str()).collect::<Vec<_>>(), ["VMC002"]);
+    assert_eq!(
+        b.diagnostics.iter().map(|d| d.id.as_str()).collect::<Vec<_>>(),
+        ["VMC002"]
+    );
     let o = run_on("[wsl2]\nkernelModules=C:\\\\m.vhd", &host, Dialect::Seed);
     assert_eq!(build(&o.effective, &host, "c").diagnostics[0].id.as_str(), "VMC004");
     let o = run_on("[wsl2]\nsystemDistro=C:\\\\sd.tar", &host, Dialect::Seed);

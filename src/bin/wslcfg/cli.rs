@@ -16,6 +16,10 @@ pub struct Cli {
 pub enum Command {
     /// Check .wslconfig files and report every problem WSL would see, and more.
     Lint(LintArgs),
+    /// Compile a .wslconfig and a host profile into the plan WSL would run.
+    Compile(CompileArgs),
+    /// Explain why a key has its effective value: default, file line, passes.
+    Explain(ExplainArgs),
     /// List every key of .wslconfig with its type, default and meaning.
     Keys,
     /// Print a JSON Schema.
@@ -36,14 +40,82 @@ pub enum Command {
 pub enum SchemaKind {
     /// The output of `lint --format json`.
     Lint,
+    /// The plan document (`compile --emit plan`, `plan.json`).
+    Plan,
+    /// A host profile file (`--host FILE`).
+    Host,
+    /// The HCS ComputeSystem document wslcfg writes (`hcs.json`).
+    Hcs,
 }
 
 impl SchemaKind {
     pub fn as_str(self) -> &'static str {
         match self {
             SchemaKind::Lint => "lint",
+            SchemaKind::Plan => "plan",
+            SchemaKind::Host => "host",
+            SchemaKind::Hcs => "hcs",
         }
     }
+}
+
+/// The host the passes run against, and the dialect.
+#[derive(Args, Clone)]
+pub struct HostArgs {
+    /// A host profile (JSON); fields it leaves out keep the embedded default (docs/host.md).
+    #[arg(long, value_name = "FILE")]
+    pub host: Option<String>,
+    /// Override one host field, e.g. `windows.build=19045` (repeatable, applied in order after --host).
+    #[arg(long = "host-set", value_name = "PATH=VALUE")]
+    pub host_set: Vec<String>,
+    /// Which WSL to follow where the seed pull request and upstream differ.
+    #[arg(long, value_enum, default_value = "seed")]
+    pub dialect: Dialect,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Emit {
+    /// The whole plan (JSON).
+    Plan,
+    /// The HCS ComputeSystem document (compact, keys sorted).
+    Hcs,
+    /// The guest kernel command line.
+    Cmdline,
+    /// The virtio device records (JSON).
+    Devices,
+    /// Every key's effective value after the passes (JSON).
+    Effective,
+}
+
+#[derive(Args)]
+pub struct CompileArgs {
+    /// The .wslconfig; `-` reads standard input; none compiles the defaults.
+    #[arg(value_name = "FILE")]
+    pub file: Option<String>,
+    #[command(flatten)]
+    pub host: HostArgs,
+    #[arg(long, value_enum, default_value = "wsl2")]
+    pub target: wslcfg::compile::Target,
+    /// Write plan.json, hcs.json, cmdline.txt and devices.json into this directory (atomically).
+    #[arg(short, long, value_name = "DIR", conflicts_with = "emit")]
+    pub out: Option<String>,
+    /// Print one output to standard output (default: plan).
+    #[arg(long, value_enum)]
+    pub emit: Option<Emit>,
+    /// Refuse files larger than this many bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = wslcfg::lint::DEFAULT_MAX_SIZE)]
+    pub max_size: u64,
+}
+
+#[derive(Args)]
+pub struct ExplainArgs {
+    /// The key, e.g. `wsl2.networkingMode` (any alias, any letter case).
+    pub key: String,
+    /// The .wslconfig; `-` reads standard input; none explains the defaults.
+    #[arg(value_name = "FILE")]
+    pub file: Option<String>,
+    #[command(flatten)]
+    pub host: HostArgs,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -63,9 +135,8 @@ pub struct LintArgs {
     pub paths: Vec<String>,
     #[arg(long, value_enum, default_value = "human")]
     pub format: Format,
-    /// Which WSL to follow where the seed pull request and upstream differ.
-    #[arg(long, value_enum, default_value = "seed")]
-    pub dialect: Dialect,
+    #[command(flatten)]
+    pub host: HostArgs,
     /// Accept findings with this id: they are still reported but do not fail the run (repeatable).
     #[arg(long, value_name = "ID")]
     pub allow: Vec<String>,

@@ -15,9 +15,14 @@ pub fn run(args: LintArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let host = match crate::host::load(&args.host) {
+        Ok(host) => host,
+        Err(code) => return code,
+    };
     let options = LintOptions {
-        dialect: args.dialect,
+        dialect: args.host.dialect,
         max_size: args.max_size,
+        host,
     };
     let paths = if args.paths.is_empty() {
         vec!["-".to_owned()]
@@ -80,31 +85,37 @@ fn parse_allow(ids: &[String]) -> Result<Vec<DiagId>, String> {
         .collect()
 }
 
-fn write_human(out: &mut impl Write, reports: &[FileReport], quiet: bool) -> std::io::Result<()> {
-    let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+/// Renders every diagnostic of the reports; `terminal` allows colour (unless `NO_COLOR`).
+pub fn write_diagnostics(out: &mut impl Write, reports: &[FileReport], terminal: bool) -> std::io::Result<()> {
+    let color = terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let theme = if color {
         GraphicalTheme::unicode()
     } else {
         GraphicalTheme::unicode_nocolor()
     };
     let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
-    if !quiet {
-        for r in reports {
-            let text = r.source.as_ref().map(|s| s.text.as_str());
-            for d in &r.diagnostics {
-                let mut rendered = String::new();
-                let report = Report::new(d, &r.path, text);
-                if handler.render_report(&mut rendered, &report).is_err() {
-                    rendered = format!("{}: {}\n", d.id, d.message);
-                }
-                // A report without a snippet would not say which file it is about.
-                if d.span.is_none() {
-                    let location = d.line.map(|l| format!(":{l}")).unwrap_or_default();
-                    writeln!(out, "{}{location}:", r.path)?;
-                }
-                writeln!(out, "{rendered}")?;
+    for r in reports {
+        let text = r.source.as_ref().map(|s| s.text.as_str());
+        for d in &r.diagnostics {
+            let mut rendered = String::new();
+            let report = Report::new(d, &r.path, text);
+            if handler.render_report(&mut rendered, &report).is_err() {
+                rendered = format!("{}: {}\n", d.id, d.message);
             }
+            // A report without a snippet would not say which file it is about.
+            if d.span.is_none() {
+                let location = d.line.map(|l| format!(":{l}")).unwrap_or_default();
+                writeln!(out, "{}{location}:", r.path)?;
+            }
+            writeln!(out, "{rendered}")?;
         }
+    }
+    Ok(())
+}
+
+fn write_human(out: &mut impl Write, reports: &[FileReport], quiet: bool) -> std::io::Result<()> {
+    if !quiet {
+        write_diagnostics(out, reports, std::io::stdout().is_terminal())?;
     }
     let s = diag::json::summary(reports);
     writeln!(

@@ -1,6 +1,9 @@
 //! The `wslcfg` command line: a thin front end over the library.
 
 mod cli;
+mod compile;
+mod explain;
+mod host;
 mod lint;
 
 use clap::{CommandFactory, Parser};
@@ -17,6 +20,8 @@ fn main() -> ExitCode {
     };
     match cli.command {
         Command::Lint(args) => lint::run(args),
+        Command::Compile(args) => compile::run(args),
+        Command::Explain(args) => explain::run(args),
         Command::Keys => {
             print!("{}", wslcfg::docs::keys_table());
             ExitCode::SUCCESS

@@ -1,0 +1,207 @@
+//! The whole compiler: front end (lint's), VM-build passes, runtime rule R1,
+//! the emitters, and the sealed plan.
+
+use crate::diag::{DiagId, Diagnostic, Severity, json};
+use crate::emit;
+use crate::lint::{FileReport, LintOptions, lint_bytes};
+use crate::passes::{self, Effective, VmBuild};
+use crate::plan::{FORMAT_VERSION, Plan, PlanDiagnostic};
+use crate::registry::{self, Dialect};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// What to build.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
+pub enum Target {
+    /// A WSL 2 VM from .wslconfig.
+    #[default]
+    Wsl2,
+    /// A WSLC container session (reads no .wslconfig).
+    Wslc,
+}
+
+impl Target {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Target::Wsl2 => "wsl2",
+            Target::Wslc => "wslc",
+        }
+    }
+}
+
+/// The outcome of one compilation.
+pub struct Compilation {
+    /// The front end's report; its diagnostics are all of the compilation's.
+    pub report: FileReport,
+    pub vm: Option<VmBuild>,
+    /// `None` when an error stopped the compilation.
+    pub plan: Option<Plan>,
+}
+
+impl Compilation {
+    pub fn effective(&self) -> Option<&Effective> {
+        self.report.effective.as_ref()
+    }
+
+    pub fn failed(&self) -> bool {
+        self.plan.is_none()
+    }
+}
+
+/// Compiles a configuration (`None`: no file, every default) for a host.
+pub fn compile(path: &str, bytes: Option<Vec<u8>>, options: &LintOptions, target: Target) -> Compilation {
+    if target == Target::Wslc {
+        return compile_wslc(path, bytes.is_some(), options);
+    }
+    let mut report = lint_bytes(path, bytes.unwrap_or_default(), options);
+    let host = &options.host;
+    let dialect = options.dialect;
+    let fatal = report.diagnostics.iter().any(|d| d.severity == Severity::Error);
+    let Some(eff) = report.effective.clone().filter(|_| !fatal) else {
+        return Compilation {
+            report,
+            vm: None,
+            plan: None,
+        };
+    };
+    let outcome = passes::build(&eff, host, path);
+    report.diagnostics.extend(outcome.diagnostics);
+    let Some(vm) = outcome.vm else {
+        return Compilation {
+            report,
+            vm: None,
+            plan: None,
+        };
+    };
+    let bad = emit::check_device_values(&eff, &vm, host, dialect);
+    if !bad.is_empty() {
+        report.diagnostics.extend(bad.into_iter().map(unsafe_value));
+        return Compilation {
+            report,
+            vm: Some(vm),
+            plan: None,
+        };
+    }
+    if emit::runtime_swiotlb_unsupported(&eff, host, dialect) {
+        report.diagnostics.push(
+            Diagnostic::new(
+                DiagId::RUN001,
+                "the guest kernel does not support the swiotlb pool: no device gets a swiotlb token",
+            )
+            .help("use a kernel with the hv_pci swiotlb patch, or remove `experimental.swiotlb`"),
+        );
+    }
+    let cmdline = emit::wsl2_cmdline(&eff, &vm, host, dialect);
+    let hcs = emit::wsl2_hcs(&eff, &vm, host, dialect);
+    let devices = emit::wsl2_devices(&eff, &vm, host, dialect);
+    let plan = seal(dialect, Target::Wsl2, hcs, cmdline, devices, Some(&eff), &report);
+    Compilation {
+        report,
+        vm: Some(vm),
+        plan: Some(plan),
+    }
+}
+
+fn compile_wslc(path: &str, has_file: bool, options: &LintOptions) -> Compilation {
+    let host = &options.host;
+    let dialect = options.dialect;
+    let mut report = lint_bytes(path, Vec::new(), options);
+    report.diagnostics.clear();
+    report.effective = None;
+    if has_file {
+        report.diagnostics.push(Diagnostic::new(
+            DiagId::CMP004,
+            format!("`--target wslc` reads no .wslconfig; `{path}` is ignored"),
+        ));
+    }
+    let bad = emit::check_wslc_device_values(host, dialect);
+    if !bad.is_empty() {
+        report.diagnostics.extend(bad.into_iter().map(unsafe_value));
+        return Compilation {
+            report,
+            vm: None,
+            plan: None,
+        };
+    }
+    let plan = seal(
+        dialect,
+        Target::Wslc,
+        emit::wslc_hcs(host, dialect),
+        emit::wslc_cmdline(host, dialect),
+        emit::wslc_devices(host, dialect),
+        None,
+        &report,
+    );
+    Compilation {
+        report,
+        vm: None,
+        plan: Some(plan),
+    }
+}
+
+fn unsafe_value(bad: emit::BadDeviceValue) -> Diagnostic {
+    Diagnostic::new(
+        DiagId::CMP002,
+        format!(
+            "`{}` = `{}` would land in a device option string: {}",
+            bad.source,
+            bad.value.escape_debug(),
+            bad.problem
+        ),
+    )
+    .value(bad.value)
+    .fact("source", bad.source)
+    .help("device option strings are `;`-separated `key=value` pieces; change the value")
+}
+
+fn seal(
+    dialect: Dialect,
+    target: Target,
+    hcs: serde_json::Value,
+    kernel_command_line: String,
+    devices: Vec<crate::plan::DeviceRecord>,
+    eff: Option<&Effective>,
+    report: &FileReport,
+) -> Plan {
+    let mut provenance = BTreeMap::new();
+    if let Some(eff) = eff {
+        for id in registry::ids() {
+            let steps = eff
+                .history(id)
+                .iter()
+                .map(|s| serde_json::to_value(s).expect("steps serialize"))
+                .collect();
+            provenance.insert(id.spec().name().to_owned(), steps);
+        }
+    }
+    Plan {
+        format_version: FORMAT_VERSION,
+        dialect: dialect.as_str().to_owned(),
+        target: target.as_str().to_owned(),
+        hcs,
+        kernel_command_line,
+        devices,
+        effective: eff.map(Effective::to_json).unwrap_or_default(),
+        provenance,
+        diagnostics: report
+            .diagnostics
+            .iter()
+            .map(|d| {
+                let r = json::record(d, report.source.as_ref());
+                PlanDiagnostic {
+                    id: r.id,
+                    severity: d.severity.as_str().to_owned(),
+                    message: r.message,
+                    line: r.line,
+                    key: r.key,
+                    value: r.value,
+                    facts: r.facts,
+                }
+            })
+            .collect(),
+        digest: String::new(),
+    }
+    .seal()
+}

@@ -1,0 +1,107 @@
+//! RFC 8785 (JSON Canonicalization Scheme) for the values a plan holds, and
+//! the plan digest over it.
+
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use std::fmt::Write;
+
+/// The canonical form: no whitespace, object members sorted by the UTF-16
+/// code units of their names, strings escaped as ECMAScript's
+/// `JSON.stringify` does. Plans hold only integers, so numbers are written
+/// as integers; a non-integer number is written in serde_json's shortest form.
+pub fn canonical(value: &Value) -> String {
+    let mut out = String::new();
+    write_value(&mut out, value);
+    out
+}
+
+fn write_value(out: &mut String, value: &Value) {
+    match value {
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Number(n) => out.push_str(&n.to_string()),
+        Value::String(s) => write_string(out, s),
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_value(out, item);
+            }
+            out.push(']');
+        }
+        Value::Object(map) => {
+            let mut members: Vec<(&String, &Value)> = map.iter().collect();
+            members.sort_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
+            out.push('{');
+            for (i, (name, item)) in members.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_string(out, name);
+                out.push(':');
+                write_value(out, item);
+            }
+            out.push('}');
+        }
+    }
+}
+
+fn write_string(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// `sha256:<hex>` of the canonical form.
+pub fn digest(value: &Value) -> String {
+    let hash = Sha256::digest(canonical(value).as_bytes());
+    let mut hex = String::with_capacity(71);
+    hex.push_str("sha256:");
+    for b in hash {
+        let _ = write!(hex, "{b:02x}");
+    }
+    hex
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn rfc8785_examples() {
+        let v = json!({"b": [1, true, null], "a": {"z": "\u{1}\n\"é", "y": -5}, "\u{20ac}": 1, "\u{1f600}": 2});
+        // U+1F600 (surrogates D83D ..) sorts before U+20AC in UTF-16 order? No: 0xD83D > 0x20AC.
+        assert_eq!(
+            canonical(&v),
+            "{\"a\":{\"y\":-5,\"z\":\"\\u0001\\n\\\"é\"},\"b\":[1,true,null],\"€\":1,\"😀\":2}"
+        );
+        let order = json!({"\u{ff61}": 1, "\u{1f600}": 2});
+        // UTF-16: D83D < FF61, unlike code points.
+        assert_eq!(canonical(&order), "{\"😀\":2,\"｡\":1}");
+    }
+
+    #[test]
+    fn digest_is_stable() {
+        assert_eq!(
+            digest(&json!({})),
+            "sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a"
+        );
+    }
+}
