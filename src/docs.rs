@@ -113,6 +113,8 @@ pub fn diagnostics_md() -> String {
 pub fn schema(which: &str) -> String {
     let schema = match which {
         "lint" => schemars::schema_for!(crate::diag::json::LintOutput),
+        "plan" => schemars::schema_for!(crate::plan::Plan),
+        "host" => schemars::schema_for!(crate::host::HostProfile),
         other => panic!("no schema named {other}"),
     };
     serde_json::to_string_pretty(&schema).expect("schemas serialize")

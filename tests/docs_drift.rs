@@ -33,6 +33,16 @@ fn lint_schema() {
 }
 
 #[test]
+fn plan_schema() {
+    check("schema/plan.schema.json", wslcfg::docs::schema("plan") + "\n");
+}
+
+#[test]
+fn host_schema() {
+    check("schema/host.schema.json", wslcfg::docs::schema("host") + "\n");
+}
+
+#[test]
 fn every_diagnostic_id_is_documented() {
     let doc = wslcfg::docs::diagnostics_md();
     for info in wslcfg::diag::ALL {
