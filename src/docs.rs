@@ -51,6 +51,13 @@ pub fn keys_table() -> String {
             if k.presence {
                 meaning.push_str(" Passes ask whether it was given.");
             }
+            let id = registry::lookup(k.name()).expect("a table key");
+            let passes: Vec<String> = crate::passes::passes_touching(id)
+                .map(|p| format!("{} {}", p.id, p.name))
+                .collect();
+            if !passes.is_empty() {
+                let _ = write!(meaning, " Changed by: {}.", passes.join(", "));
+            }
             let _ = writeln!(
                 s,
                 "| `{name}` | {ty} | {} | {} |",
@@ -109,9 +116,13 @@ pub fn diagnostics_md() -> String {
     s
 }
 
-/// A JSON Schema by name (`wslcfg schema NAME`).
+/// The hand-written schema of the HCS ComputeSystem document (`schema/hcs.schema.json`).
+const HCS_SCHEMA: &str = include_str!("../schema/hcs.schema.json");
+
+/// A JSON Schema by name (`wslcfg schema NAME`), without a trailing newline.
 pub fn schema(which: &str) -> String {
     let schema = match which {
+        "hcs" => return HCS_SCHEMA.trim_end().to_owned(),
         "lint" => schemars::schema_for!(crate::diag::json::LintOutput),
         "plan" => schemars::schema_for!(crate::plan::Plan),
         "host" => schemars::schema_for!(crate::host::HostProfile),

@@ -6,7 +6,7 @@ use crate::bind::{Config, Setting, Swiotlb, Value};
 use crate::diag::{DiagId, Diagnostic};
 use crate::host::HostProfile;
 use crate::passes::{Effective, Origin, mode};
-use crate::registry::{KeyId, k};
+use crate::registry::{KeyId, format_size, k};
 
 fn at_setting(d: Diagnostic, s: &Setting) -> Diagnostic {
     d.at(s.line, s.value_span).key(s.written.clone()).value(s.raw.clone())
@@ -87,8 +87,9 @@ pub fn host_advice(config: &Config, eff: &Effective, host: &HostProfile) -> Vec<
         }
     }
     let total = host.memory.total_physical_bytes;
+    // Memory above the host total is clamped silently; LNT014 says so instead.
     if let Some(s) = config.setting(k::MEMORY)
-        && s.value.is_some()
+        && matches!(s.value, Some(Value::Size(m)) if m <= total)
         && eff.size(k::MEMORY) as u128 * 100 > total as u128 * 85
     {
         out.push(at_setting(

@@ -300,3 +300,38 @@ fn vm_build() {
     assert_eq!(b.vm.unwrap().nested_virtualization, Some(false));
     assert_eq!(b.diagnostics[0].id.as_str(), "VMC001");
 }
+
+#[test]
+fn every_pass_declares_the_keys_it_changes() {
+    let inputs = [
+        "",
+        "[wsl2]\nsafeMode=true\nkernel=C:\\\\k\nprocessors=99\nmemory=0\nvirtio9p=true",
+        "[wsl2]\nvirtio=false\nnetworkingMode=VirtioProxy\nvirtiofs=true\n[experimental]\nswiotlb=64M",
+        "[wsl2]\nnetworkingMode=bridged\ndebugConsole=true\nfirewall=false\nnestedVirtualization=true",
+        "[wsl2]\nnetworkingMode=None\n[experimental]\nbestEffortDnsParsing=true\nignoredPorts=80\nhostAddressLoopback=true",
+    ];
+    let mut restrictive = HostProfile::default();
+    restrictive.policies.allow_kernel_user_setting = Some(0);
+    restrictive.policies.allow_nested_virtualization = Some(0);
+    restrictive.policies.allow_firewall_user_setting = Some(0);
+    restrictive.policies.default_networking_mode = Some(4);
+    restrictive.services.global_secure_access_tunneling_running = true;
+    restrictive.win_http_proxy_apis_available = false;
+    for host in [HostProfile::default(), restrictive] {
+        for input in inputs {
+            let o = run_on(input, &host, Dialect::Seed);
+            for id in crate::registry::ids() {
+                for step in o.effective.history(id) {
+                    if let Origin::Pass { pass, .. } = &step.origin {
+                        let id_only = pass.split('.').next().unwrap();
+                        if id_only == "P0" {
+                            continue;
+                        }
+                        let declared = CONFIG_PASSES.iter().find(|p| p.id == id_only).expect("a listed pass");
+                        assert!(declared.touches.contains(&id), "{pass} changed {} without declaring it", id.spec().name());
+                    }
+                }
+            }
+        }
+    }
+}
