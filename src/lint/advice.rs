@@ -96,9 +96,9 @@ pub fn host_advice(config: &Config, eff: &Effective, host: &HostProfile) -> Vec<
             Diagnostic::new(
                 DiagId::LNT010,
                 format!(
-                    "the VM gets {} of the host's {} bytes of memory",
-                    eff.size(k::MEMORY),
-                    total
+                    "the VM gets {} of the host's {} of memory",
+                    format_size(eff.size(k::MEMORY)),
+                    format_size(total)
                 ),
             )
             .help("leave Windows at least 15 % of the memory; WSL's default is half"),
