@@ -56,35 +56,43 @@ pub fn compile(path: &str, bytes: Option<Vec<u8>>, options: &LintOptions, target
         return compile_wslc(path, bytes.is_some(), options);
     }
     let mut report = lint_bytes(path, bytes.unwrap_or_default(), options);
+    let fatal = report.diagnostics.iter().any(|d| d.severity == Severity::Error);
+    let Some(eff) = report.effective.take() else {
+        return Compilation {
+            report,
+            vm: None,
+            plan: None,
+        };
+    };
+    let (vm, plan) = if fatal {
+        (None, None)
+    } else {
+        build_and_emit(&eff, &mut report, path, options)
+    };
+    report.effective = Some(eff);
+    Compilation { report, vm, plan }
+}
+
+/// V1–V10, R1, the emitters and the seal, for a configuration without errors.
+fn build_and_emit(
+    eff: &Effective,
+    report: &mut FileReport,
+    path: &str,
+    options: &LintOptions,
+) -> (Option<VmBuild>, Option<Plan>) {
     let host = &options.host;
     let dialect = options.dialect;
-    let fatal = report.diagnostics.iter().any(|d| d.severity == Severity::Error);
-    let Some(eff) = report.effective.clone().filter(|_| !fatal) else {
-        return Compilation {
-            report,
-            vm: None,
-            plan: None,
-        };
-    };
-    let outcome = passes::build(&eff, host, path);
+    let outcome = passes::build(eff, host, path);
     report.diagnostics.extend(outcome.diagnostics);
     let Some(vm) = outcome.vm else {
-        return Compilation {
-            report,
-            vm: None,
-            plan: None,
-        };
+        return (None, None);
     };
-    let bad = emit::check_device_values(&eff, &vm, host, dialect);
+    let bad = emit::check_device_values(eff, &vm, host, dialect);
     if !bad.is_empty() {
         report.diagnostics.extend(bad.into_iter().map(unsafe_value));
-        return Compilation {
-            report,
-            vm: Some(vm),
-            plan: None,
-        };
+        return (Some(vm), None);
     }
-    if emit::runtime_swiotlb_unsupported(&eff, host, dialect) {
+    if emit::runtime_swiotlb_unsupported(eff, host, dialect) {
         report.diagnostics.push(
             Diagnostic::new(
                 DiagId::RUN001,
@@ -93,15 +101,11 @@ pub fn compile(path: &str, bytes: Option<Vec<u8>>, options: &LintOptions, target
             .help("use a kernel with the hv_pci swiotlb patch, or remove `experimental.swiotlb`"),
         );
     }
-    let cmdline = emit::wsl2_cmdline(&eff, &vm, host, dialect);
-    let hcs = emit::wsl2_hcs(&eff, &vm, host, dialect);
-    let devices = emit::wsl2_devices(&eff, &vm, host, dialect);
-    let plan = seal(dialect, Target::Wsl2, hcs, cmdline, devices, Some(&eff), &report);
-    Compilation {
-        report,
-        vm: Some(vm),
-        plan: Some(plan),
-    }
+    let cmdline = emit::wsl2_cmdline(eff, &vm, host, dialect);
+    let hcs = emit::wsl2_hcs(eff, &vm, host, dialect);
+    let devices = emit::wsl2_devices(eff, &vm, host, dialect);
+    let plan = seal(dialect, Target::Wsl2, hcs, cmdline, devices, Some(eff), report);
+    (Some(vm), Some(plan))
 }
 
 fn compile_wslc(path: &str, has_file: bool, options: &LintOptions) -> Compilation {

@@ -15,7 +15,8 @@ pub fn canonical(value: &Value) -> String {
     out
 }
 
-fn write_value(out: &mut String, value: &Value) {
+/// Writes the canonical form of a value (see [`canonical`]).
+pub(crate) fn write_value(out: &mut String, value: &Value) {
     match value {
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
@@ -31,24 +32,27 @@ fn write_value(out: &mut String, value: &Value) {
             }
             out.push(']');
         }
-        Value::Object(map) => {
-            let mut members: Vec<(&String, &Value)> = map.iter().collect();
-            members.sort_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
-            out.push('{');
-            for (i, (name, item)) in members.into_iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_string(out, name);
-                out.push(':');
-                write_value(out, item);
-            }
-            out.push('}');
-        }
+        Value::Object(map) => write_map(out, map),
     }
 }
 
-fn write_string(out: &mut String, s: &str) {
+/// Writes an object's members sorted by the UTF-16 code units of their names.
+pub(crate) fn write_map(out: &mut String, map: &serde_json::Map<String, Value>) {
+    let mut members: Vec<(&String, &Value)> = map.iter().collect();
+    members.sort_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
+    out.push('{');
+    for (i, (name, item)) in members.into_iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        write_string(out, name);
+        out.push(':');
+        write_value(out, item);
+    }
+    out.push('}');
+}
+
+pub(crate) fn write_string(out: &mut String, s: &str) {
     out.push('"');
     for c in s.chars() {
         match c {
@@ -70,7 +74,12 @@ fn write_string(out: &mut String, s: &str) {
 
 /// `sha256:<hex>` of the canonical form.
 pub fn digest(value: &Value) -> String {
-    let hash = Sha256::digest(canonical(value).as_bytes());
+    digest_text(&canonical(value))
+}
+
+/// `sha256:<hex>` of a canonical text.
+pub fn digest_text(canonical: &str) -> String {
+    let hash = Sha256::digest(canonical.as_bytes());
     let mut hex = String::with_capacity(71);
     hex.push_str("sha256:");
     for b in hash {

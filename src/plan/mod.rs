@@ -74,7 +74,9 @@ pub struct Plan {
     pub devices: Vec<DeviceRecord>,
     /// Every key's effective value (passes.md §6.2), by canonical name.
     pub effective: Map<String, Value>,
-    /// Every key's history: default, file line, passes.
+    /// The history of every key whose value is not simply its default: the
+    /// default, the file line that set it, the passes that changed it.
+    /// A key that is not listed has its default (docs/keys.md).
     pub provenance: BTreeMap<String, History>,
     pub diagnostics: Vec<PlanDiagnostic>,
     /// `sha256:` of the RFC 8785 canonical form of every other field.
@@ -107,20 +109,130 @@ impl std::fmt::Display for PlanError {
 
 impl std::error::Error for PlanError {}
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn sample() -> Plan {
+        let mut provenance = BTreeMap::new();
+        provenance.insert(
+            "wsl2.memory".to_owned(),
+            vec![
+                json!({"kind": "default", "value": 0}),
+                json!({"kind": "pass", "pass": "P3", "reason": "half", "value": 5}),
+            ],
+        );
+        provenance.insert("\u{e9}x".to_owned(), vec![]);
+        provenance.insert("\u{ff61}".to_owned(), vec![]);
+        provenance.insert("\u{1f600}".to_owned(), vec![]);
+        let mut effective = Map::new();
+        effective.insert("b".into(), json!(1));
+        effective.insert("a".into(), json!({"z": [1, "\u{1}"], "y": null}));
+        Plan {
+            format_version: FORMAT_VERSION,
+            dialect: "seed".into(),
+            target: "wsl2".into(),
+            hcs: json!({"Owner": "WSL", "A": {"2": 1, "10": 2}}),
+            kernel_command_line: "initrd=\\initrd.img \"q\"".into(),
+            devices: vec![DeviceRecord {
+                kind: DeviceKind::VirtioNet,
+                device_id: "D".into(),
+                class_id: "C".into(),
+                name_with_options: "eth0;vmId=X".into(),
+                path: String::new(),
+                flags: 0,
+                requires: vec!["guest.swiotlb".into()],
+            }],
+            effective,
+            provenance,
+            diagnostics: vec![PlanDiagnostic {
+                id: "PAS001".into(),
+                severity: "warning".into(),
+                message: "m".into(),
+                line: None,
+                key: Some("wsl2.processors".into()),
+                value: Some("64".into()),
+                facts: Map::new(),
+            }],
+            digest: String::new(),
+        }
+    }
+
+    #[test]
+    fn member_by_member_form_equals_the_canonical_form() {
+        let plan = sample().seal();
+        let mut v = serde_json::to_value(&plan).unwrap();
+        v.as_object_mut().unwrap().remove("digest");
+        assert_eq!(plan.unsealed_canonical(), canonical::canonical(&v));
+        assert_eq!(plan.digest, canonical::digest(&v));
+    }
+
+    #[test]
+    fn verify_refuses_tampering_unknown_fields_and_versions() {
+        let plan = sample().seal();
+        let text = plan.to_json();
+        assert_eq!(Plan::verify(&text).unwrap(), plan);
+        let tampered = text.replace("eth0;vmId=X", "eth1;vmId=X");
+        assert!(matches!(Plan::verify(&tampered), Err(PlanError::Digest { .. })));
+        let unknown = text.replacen('{', "{\"extra\": 1,", 1);
+        assert!(matches!(Plan::verify(&unknown), Err(PlanError::Json(_))));
+        let version = text.replace("\"formatVersion\": 1", "\"formatVersion\": 2");
+        assert_eq!(Plan::verify(&version), Err(PlanError::Version(2)));
+        assert!(matches!(Plan::verify("{"), Err(PlanError::Json(_))));
+    }
+}
+
 impl Plan {
     /// Computes and stores the digest.
     pub fn seal(mut self) -> Plan {
-        self.digest = String::new();
-        self.digest = canonical::digest(&self.unsealed_value());
+        self.digest = canonical::digest_text(&self.unsealed_canonical());
         self
     }
 
-    fn unsealed_value(&self) -> Value {
-        let mut v = serde_json::to_value(self).expect("plans serialize");
-        if let Value::Object(map) = &mut v {
-            map.remove("digest");
+    /// The RFC 8785 form of every field but `digest`. Written member by
+    /// member (names in UTF-16 order) so that the large `Value` fields are not
+    /// copied; a test checks it equals the canonical form of the serialized plan.
+    pub fn unsealed_canonical(&self) -> String {
+        fn typed(out: &mut String, value: &impl Serialize) {
+            canonical::write_value(out, &serde_json::to_value(value).expect("plans serialize"));
         }
-        v
+        let mut out = String::with_capacity(8192);
+        out.push_str("{\"devices\":");
+        typed(&mut out, &self.devices);
+        out.push_str(",\"diagnostics\":");
+        typed(&mut out, &self.diagnostics);
+        out.push_str(",\"dialect\":");
+        canonical::write_string(&mut out, &self.dialect);
+        out.push_str(",\"effective\":");
+        canonical::write_map(&mut out, &self.effective);
+        out.push_str(",\"formatVersion\":");
+        out.push_str(&self.format_version.to_string());
+        out.push_str(",\"hcs\":");
+        canonical::write_value(&mut out, &self.hcs);
+        out.push_str(",\"kernelCommandLine\":");
+        canonical::write_string(&mut out, &self.kernel_command_line);
+        out.push_str(",\"provenance\":{");
+        let mut keys: Vec<&String> = self.provenance.keys().collect();
+        keys.sort_by(|a, b| a.encode_utf16().cmp(b.encode_utf16()));
+        for (i, (key, steps)) in keys.into_iter().map(|k| (k, &self.provenance[k])).enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            canonical::write_string(&mut out, key);
+            out.push_str(":[");
+            for (j, step) in steps.iter().enumerate() {
+                if j > 0 {
+                    out.push(',');
+                }
+                canonical::write_value(&mut out, step);
+            }
+            out.push(']');
+        }
+        out.push_str("},\"target\":");
+        canonical::write_string(&mut out, &self.target);
+        out.push('}');
+        out
     }
 
     /// The plan file: pretty JSON with a trailing newline.
@@ -140,7 +252,7 @@ impl Plan {
             return Err(PlanError::Version(v as u32));
         }
         let plan: Plan = serde_json::from_value(value).map_err(|e| PlanError::Json(e.to_string()))?;
-        let computed = canonical::digest(&plan.unsealed_value());
+        let computed = canonical::digest_text(&plan.unsealed_canonical());
         if computed != plan.digest {
             return Err(PlanError::Digest {
                 stated: plan.digest.clone(),
