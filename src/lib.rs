@@ -9,7 +9,10 @@ pub mod bind;
 pub mod compile;
 pub mod diag;
 pub mod docs;
+pub mod edit;
 pub mod emit;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod host;
 pub mod lint;
 pub mod passes;

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 
 /// The processor architecture of the service (passes.md §1.1).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[serde(rename_all = "lowercase")]
 pub enum Arch {
     #[default]
@@ -18,6 +19,7 @@ pub enum Arch {
 /// All host facts. Fields a host file leaves out keep the embedded default
 /// (passes.md §1.7).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct HostProfile {
     pub arch: Arch,
@@ -51,6 +53,7 @@ pub struct HostProfile {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Windows {
     /// `CurrentBuild`, e.g. 26100.
@@ -60,18 +63,21 @@ pub struct Windows {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Memory {
     pub total_physical_bytes: u64,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Cpu {
     pub logical_processors: i32,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Hcs {
     /// HCS processor capabilities; `NestedVirt` enables nested virtualization (V8).
@@ -79,6 +85,7 @@ pub struct Hcs {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Cpuid {
     pub child_perfmon_pmu_supported: bool,
@@ -87,6 +94,7 @@ pub struct Cpuid {
 
 /// The REG_DWORD values of the policy key; `None` = not configured.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[serde(deny_unknown_fields)]
 pub struct Policies {
     #[serde(rename = "AllowKernelUserSetting", skip_serializing_if = "Option::is_none", default)]
@@ -149,12 +157,14 @@ pub fn denies(policy: Option<u32>) -> bool {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Services {
     pub global_secure_access_tunneling_running: bool,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Nat {
     pub gateway_ip_address: String,
@@ -163,6 +173,7 @@ pub struct Nat {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct User {
     pub sid: String,
@@ -174,6 +185,7 @@ pub struct User {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Install {
     pub dir: String,
@@ -181,6 +193,7 @@ pub struct Install {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct FileFacts {
     #[serde(skip_serializing_if = "Option::is_none", default)]
@@ -190,6 +203,7 @@ pub struct FileFacts {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Vm {
     /// The VM GUID, with or without braces, either case.
@@ -200,6 +214,7 @@ pub struct Vm {
 
 /// Named pipes; upstream makes them random. Absent ones are derived (host/identity.rs).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Pipes {
     #[serde(skip_serializing_if = "Option::is_none", default)]
@@ -215,6 +230,7 @@ pub struct Pipes {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Virtiofs {
     /// Tags for the fixed-drive shares, in ascending drive-letter order.
@@ -223,6 +239,7 @@ pub struct Virtiofs {
 
 /// Post-boot facts of the guest (passes.md §1.6); absent = unknown.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Guest {
     /// `[major, minor, patch]`.
@@ -241,6 +258,7 @@ pub struct Guest {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct HostRuntime {
     #[serde(skip_serializing_if = "Option::is_none", default)]
@@ -257,6 +275,7 @@ pub struct HostRuntime {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Endpoint {
     pub ipv4: String,
@@ -268,6 +287,7 @@ pub struct Endpoint {
 
 /// WSLC session settings (passes.md §5).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Wslc {
     /// Default: total memory / 2 MiB.
