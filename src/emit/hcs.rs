@@ -270,65 +270,9 @@ fn process_name_suffix(display_name: &str) -> String {
         .collect()
 }
 
-/// The byte-exact form of §B.1: compact, keys sorted bytewise at every level,
-/// `"` and `\` escaped, control characters as JSON escapes (`\n`, `\u001f`),
-/// everything else (including non-ASCII) raw.
-///
-/// Keys are sorted here rather than by relying on `serde_json::Map`'s
-/// ordering, which a dependency enabling `preserve_order` would change.
+/// The HCS document as WSL writes it: compact, members sorted by their
+/// UTF-8 bytes at every level (nlohmann::json's `std::map` order), strings
+/// escaped as nlohmann's `dump()` does (outputs.md §B.1).
 pub fn compact(v: &Value) -> String {
-    let mut out = String::new();
-    write_compact(v, &mut out);
-    out
-}
-
-fn write_compact(v: &Value, out: &mut String) {
-    match v {
-        Value::Object(map) => {
-            let mut entries: Vec<(&String, &Value)> = map.iter().collect();
-            entries.sort_unstable_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
-            out.push('{');
-            for (i, (key, value)) in entries.into_iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_string(key, out);
-                out.push(':');
-                write_compact(value, out);
-            }
-            out.push('}');
-        }
-        Value::Array(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_compact(item, out);
-            }
-            out.push(']');
-        }
-        Value::String(s) => write_string(s, out),
-        // Null, booleans and numbers: serde_json's spelling is the JSON one.
-        other => out.push_str(&other.to_string()),
-    }
-}
-
-/// A JSON string the way nlohmann's `dump()` writes it.
-fn write_string(s: &str, out: &mut String) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\u{08}' => out.push_str("\\b"),
-            '\u{0C}' => out.push_str("\\f"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
+    crate::plan::canonical::compact_sorted(v, crate::plan::canonical::KeyOrder::Bytes)
 }

@@ -4,7 +4,7 @@ use super::effective::{Effective, mode};
 use crate::bind::{Swiotlb, Value};
 use crate::diag::{DiagId, Diagnostic};
 use crate::host::{HostProfile, denies};
-use crate::registry::{Dialect, NETWORKING_MODE, k};
+use crate::registry::{Dialect, KeyId, NETWORKING_MODE, k};
 use std::net::Ipv4Addr;
 
 /// The state a configuration pass works on.
@@ -210,7 +210,7 @@ pub fn p5_policies(eff: &mut Effective, ctx: &mut Ctx) {
     }
 }
 
-fn policy_notice(key: crate::registry::KeyId) -> Diagnostic {
+fn policy_notice(key: KeyId) -> Diagnostic {
     let name = key.spec().name();
     Diagnostic::new(DiagId::PAS002, format!("a machine policy overrides `{name}`"))
         .key(name)
@@ -284,6 +284,17 @@ pub fn p9_global_secure_access(eff: &mut Effective, ctx: &mut Ctx) {
     }
 }
 
+/// The switches safe mode turns off (P10); it also zeroes swap, the custom
+/// kernel and modules, the networking mode, DNS tunneling and auto proxy.
+pub const SAFE_MODE_SWITCHES_OFF: [KeyId; 6] = [
+    k::HOST_FILE_SYSTEM_ACCESS,
+    k::NESTED_VIRTUALIZATION,
+    k::HARDWARE_PERFORMANCE_COUNTERS,
+    k::GPU_SUPPORT,
+    k::VIRTIO,
+    k::GUI_APPLICATIONS,
+];
+
 /// P10 — safe mode.
 pub fn p10_safe_mode(eff: &mut Effective, ctx: &mut Ctx) {
     if !eff.bool(k::SAFE_MODE) {
@@ -295,14 +306,7 @@ pub fn p10_safe_mode(eff: &mut Effective, ctx: &mut Ctx) {
             .help("remove `safeMode=true` once the problem it works around is fixed"),
     );
     let off = Some(Value::Bool(false));
-    for key in [
-        k::HOST_FILE_SYSTEM_ACCESS,
-        k::NESTED_VIRTUALIZATION,
-        k::HARDWARE_PERFORMANCE_COUNTERS,
-        k::GPU_SUPPORT,
-        k::VIRTIO,
-        k::GUI_APPLICATIONS,
-    ] {
+    for key in SAFE_MODE_SWITCHES_OFF {
         eff.set(key, off.clone(), "P10", "safe mode");
     }
     eff.set(k::SWAP, Some(Value::Size(0)), "P10", "safe mode");

@@ -328,7 +328,11 @@ fn every_pass_declares_the_keys_it_changes() {
                             continue;
                         }
                         let declared = CONFIG_PASSES.iter().find(|p| p.id == id_only).expect("a listed pass");
-                        assert!(declared.touches.contains(&id), "{pass} changed {} without declaring it", id.spec().name());
+                        assert!(
+                            declared.touches.contains(&id),
+                            "{pass} changed {} without declaring it",
+                            id.spec().name()
+                        );
                     }
                 }
             }

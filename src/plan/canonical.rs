@@ -15,8 +15,29 @@ pub fn canonical(value: &Value) -> String {
     out
 }
 
+/// How object members are ordered.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum KeyOrder {
+    /// RFC 8785: by UTF-16 code units.
+    Utf16,
+    /// By UTF-8 bytes, as a `std::map<std::string>` (nlohmann::json) orders them.
+    Bytes,
+}
+
+/// Compact JSON with members sorted in the given order and strings escaped
+/// as RFC 8785 and nlohmann::json both do.
+pub fn compact_sorted(value: &Value, order: KeyOrder) -> String {
+    let mut out = String::new();
+    write(&mut out, value, order);
+    out
+}
+
 /// Writes the canonical form of a value (see [`canonical`]).
 pub(crate) fn write_value(out: &mut String, value: &Value) {
+    write(out, value, KeyOrder::Utf16)
+}
+
+fn write(out: &mut String, value: &Value, order: KeyOrder) {
     match value {
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
@@ -28,18 +49,25 @@ pub(crate) fn write_value(out: &mut String, value: &Value) {
                 if i > 0 {
                     out.push(',');
                 }
-                write_value(out, item);
+                write(out, item, order);
             }
             out.push(']');
         }
-        Value::Object(map) => write_map(out, map),
+        Value::Object(map) => write_members(out, map, order),
     }
 }
 
 /// Writes an object's members sorted by the UTF-16 code units of their names.
 pub(crate) fn write_map(out: &mut String, map: &serde_json::Map<String, Value>) {
+    write_members(out, map, KeyOrder::Utf16)
+}
+
+fn write_members(out: &mut String, map: &serde_json::Map<String, Value>, order: KeyOrder) {
     let mut members: Vec<(&String, &Value)> = map.iter().collect();
-    members.sort_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
+    match order {
+        KeyOrder::Utf16 => members.sort_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16())),
+        KeyOrder::Bytes => members.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes())),
+    }
     out.push('{');
     for (i, (name, item)) in members.into_iter().enumerate() {
         if i > 0 {
@@ -47,7 +75,7 @@ pub(crate) fn write_map(out: &mut String, map: &serde_json::Map<String, Value>) 
         }
         write_string(out, name);
         out.push(':');
-        write_value(out, item);
+        write(out, item, order);
     }
     out.push('}');
 }
