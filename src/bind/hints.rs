@@ -35,7 +35,7 @@ pub fn help(id: DiagId, spec: &KeySpec, raw: &str, dialect: Dialect) -> String {
             let names = table.valid_values(dialect);
             let nearest = names
                 .iter()
-                .map(|n| (strsim::damerau_levenshtein(&n.to_ascii_lowercase(), &raw.to_ascii_lowercase()), n))
+                .map(|n| (strsim::osa_distance(&n.to_ascii_lowercase(), &raw.to_ascii_lowercase()), n))
                 .min();
             match nearest {
                 Some((d, n)) if d <= 3 && !raw.is_empty() => format!("did you mean `{n}`? (names are compared ignoring letter case)"),

@@ -76,7 +76,7 @@ pub fn nearest(written: &str) -> Option<&'static str> {
     let lower = written.to_ascii_lowercase();
     KEYS.iter()
         .flat_map(|k| k.names.iter().copied())
-        .map(|n| (strsim::damerau_levenshtein(&lower, &n.to_ascii_lowercase()), n))
+        .map(|n| (strsim::osa_distance(&lower, &n.to_ascii_lowercase()), n))
         .filter(|(d, n)| *d <= 3.min(n.len() / 4).max(1))
         .min()
         .map(|(_, n)| n)
@@ -87,14 +87,16 @@ pub fn nearest_section(written: &str) -> Option<&'static str> {
     let lower = written.to_ascii_lowercase();
     registry::sections()
         .into_iter()
-        .map(|s| (strsim::damerau_levenshtein(&lower, s), s))
+        .map(|s| (strsim::osa_distance(&lower, s), s))
         .filter(|(d, s)| *d <= 2.min(s.len() / 3).max(1))
         .min()
         .map(|(_, s)| s)
 }
 
 pub fn is_known_section(section: &str) -> bool {
-    registry::sections().iter().any(|s| s.eq_ignore_ascii_case(section))
+    KEYS.iter()
+        .flat_map(|k| k.names.iter())
+        .any(|n| section_of(n).eq_ignore_ascii_case(section))
 }
 
 fn leaf_of(name: &str) -> &str {
