@@ -98,7 +98,7 @@ fn build_and_emit(
                 DiagId::RUN001,
                 "the guest kernel does not support the swiotlb pool: no device gets a swiotlb token",
             )
-            .help("use a kernel with the hv_pci swiotlb patch, or remove `experimental.swiotlb`"),
+            .help("the kernel command line still asks for the pool; use a kernel with the hv_pci swiotlb patch"),
         );
     }
     let cmdline = emit::wsl2_cmdline(eff, &vm, host, dialect);

@@ -139,6 +139,14 @@ diagnostics! {
         "A seed-form `experimental.swiotlb` range has size 0, or its base plus size does not fit in 64 bits. WSL's seed accepts it without checks; wslcfg refuses to compile it.";
     CMP004 Advice false "wslc-ignores-configuration"
         "`--target wslc` compiles a container session, which never reads .wslconfig; the file given is ignored.";
+    WRT001 Error false "unwritable-character"
+        "`wslcfg set` was given a value with a character outside printable ASCII (a control character or a letter beyond ASCII), which WSL could not read back as typed; nothing is written.";
+    WRT002 Error false "write-failed"
+        "`wslcfg set` or `unset` could not read, create or replace the file (permissions, a read-only file, a missing directory, a full disk, or another program changing the file meanwhile); the file is left as it was.";
+    WRT003 Error false "unsafe-edit"
+        "`wslcfg set` or `unset` refuses to edit a file it cannot change safely: a lone carriage return, a damaged UTF-16 file, a file above the size limit, a line to append after a dangling backslash, or a result that would not read back as asked; nothing is written.";
+    CMP005 Error false "mmio-gap-overflow"
+        "The custom `.img` system distro is so large that the high MMIO gap it needs (its size rounded up to a power of two) does not fit below 64 GiB; WSL's arithmetic would wrap around. Nothing is compiled.";
     LNT001 Warning false "malformed-encoding"
         "A byte sequence is not valid in the file's encoding (UTF-8, or UTF-16LE after an FF FE byte order mark). It was read as U+FFFD. WSL's reader does the same, so any key or value containing it will not be what was typed.";
     LNT002 Advice false "unknown-section"

@@ -66,6 +66,8 @@ pub struct Windows {
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Memory {
+    /// At least 1 MiB.
+    #[schemars(range(min = 1048576))]
     pub total_physical_bytes: u64,
 }
 
@@ -73,6 +75,8 @@ pub struct Memory {
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Cpu {
+    /// At least 1.
+    #[schemars(range(min = 1))]
     pub logical_processors: i32,
 }
 

@@ -220,7 +220,7 @@ fn out_of_range_and_enum_and_text_checks() {
     assert_eq!(
         msg(r#"{"memory": {"totalPhysicalBytes": 18446744073709551616}}"#),
         "memory.totalPhysicalBytes: 18446744073709551616 is out of range for an unsigned 64-bit integer \
-         (0..=18446744073709551615)"
+         (1048576..=18446744073709551615)"
     );
     assert_eq!(
         msg(r#"{"host": {"endpoint": {"prefixLen": 256}}}"#),
@@ -286,7 +286,14 @@ fn set_scalars() {
     assert_eq!(p.vm.start_unix_time, 1_700_000_000);
     assert_eq!(p.wslc.feature_flags, 8);
     assert_eq!(p.wslc.display_name.as_deref(), Some("a=b"));
-    assert_eq!(with(&["cpu.logicalProcessors=-1"]).cpu.logical_processors, -1);
+    assert_eq!(with(&["cpu.logicalProcessors=1"]).cpu.logical_processors, 1);
+    // A host has at least one processor and 1 MiB of memory.
+    assert!(set_err("cpu.logicalProcessors=0").message().contains("out of range"));
+    assert!(
+        set_err("memory.totalPhysicalBytes=1048575")
+            .message()
+            .contains("out of range")
+    );
 }
 
 #[test]
@@ -536,6 +543,7 @@ fn paths_cover_every_field() {
             "vm.id" | "virtiofs.tags" => "0f8fad5b-d9cb-469f-a165-70867728950e",
             "fixedDrives" => "C",
             "arch" => "x64",
+            "memory.totalPhysicalBytes" => "1048576",
             p if p.starts_with("files.exists") => {
                 set(&mut full, r"files.exists(C:\x)=true").unwrap();
                 continue;

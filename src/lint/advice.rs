@@ -68,7 +68,7 @@ pub fn host_advice(config: &Config, eff: &Effective, host: &HostProfile) -> Vec<
             None => out.push(at_setting(
                 Diagnostic::new(
                     DiagId::LNT009,
-                    format!("assuming `{path}` exists: the host profile says nothing about it"),
+                    format!("assuming `{path}` exists: the host profile does not say whether it does"),
                 )
                 .help(format!(
                     "add `files.exists({path})=true` or `=false` to the host profile to check it"

@@ -132,7 +132,19 @@ pub fn build(eff: &Effective, host: &HostProfile, config_path: &str) -> BuildOut
         let mb = size.map_or(0, |s| s.checked_next_power_of_two().unwrap_or(1 << 63) >> 20);
         gap += mb.max(1);
     }
-    let base = 65536u64.saturating_sub(gap);
+    if gap > 65536 {
+        diagnostics.push(
+            Diagnostic::new(
+                DiagId::CMP005,
+                format!("the high MMIO gap would be {gap} MiB, more than the 65536 MiB below 64 GiB"),
+            )
+            .key(k::SYSTEM_DISTRO.spec().name())
+            .value(distro)
+            .help("use a smaller system distro image, or a .vhd (attached through SCSI, no MMIO space)"),
+        );
+        return fatal(diagnostics);
+    }
+    let base = 65536 - gap;
 
     // V8 — nested virtualization.
     let nested_virtualization = eff.bool(k::NESTED_VIRTUALIZATION).then(|| {
