@@ -364,7 +364,9 @@ fn result(
     // the finding is about, and how many identical findings came before it.
     let anchor = match (&d.key, source, d.span) {
         (Some(key), _, _) => key.clone(),
-        (None, Some(source), Some(span)) => line_text(source, span.start).trim().to_owned(),
+        // At most the first 120 characters: a long line must not make every
+        // one of its findings cost its whole length.
+        (None, Some(source), Some(span)) => line_text(source, span.start).trim().chars().take(120).collect(),
         _ => d.message.clone(),
     };
     let identity = format!("{}\0{}\0{}", d.id.as_str(), report.path, anchor);
@@ -426,8 +428,8 @@ fn region(source: Option<&Source>, line: u32, span: Option<Span>) -> Region {
     while end > start && matches!(text[end - 1], b'\n' | b'\r') {
         end -= 1;
     }
-    let start_line = physical_line(&source.text, start);
-    let end_line = physical_line(&source.text, end);
+    let start_line = source.physical_line(start as u32);
+    let end_line = source.physical_line(end as u32);
     Region {
         start_line,
         start_column: Some(source.column(start as u32)),
@@ -436,24 +438,9 @@ fn region(source: Option<&Source>, line: u32, span: Option<Span>) -> Region {
     }
 }
 
-/// 1-based physical line of a text offset; CR LF, LF and a lone CR each end a line.
-fn physical_line(text: &str, offset: usize) -> u32 {
-    let bytes = &text.as_bytes()[..offset];
-    let breaks = bytes
-        .iter()
-        .enumerate()
-        .filter(|&(i, &b)| b == b'\n' || (b == b'\r' && text.as_bytes().get(i + 1) != Some(&b'\n')))
-        .count();
-    breaks as u32 + 1
-}
-
 /// The physical line a text offset is on, without its line break.
 fn line_text(source: &Source, offset: u32) -> &str {
-    let text = &source.text;
-    let offset = (offset as usize).min(text.len());
-    let start = text[..offset].rfind(['\n', '\r']).map_or(0, |i| i + 1);
-    let end = text[offset..].find(['\n', '\r']).map_or(text.len(), |i| offset + i);
-    &text[start..end]
+    source.line_text(offset.min(source.text.len() as u32))
 }
 
 fn artifact(location: ArtifactLocation, source: Option<&Source>) -> Artifact {
@@ -623,13 +610,5 @@ mod tests {
         assert_eq!(uri("c:x"), "c%3Ax");
         assert!(artifact_location("a").uri_base_id.is_some());
         assert!(artifact_location("/a").uri_base_id.is_none());
-    }
-
-    #[test]
-    fn physical_lines() {
-        assert_eq!(physical_line("a\r\nb\rc\nd", 0), 1);
-        assert_eq!(physical_line("a\r\nb\rc\nd", 3), 2);
-        assert_eq!(physical_line("a\r\nb\rc\nd", 5), 3);
-        assert_eq!(physical_line("a\r\nb\rc\nd", 7), 4);
     }
 }

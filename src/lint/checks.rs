@@ -87,49 +87,73 @@ pub fn run(parse: &Parse, config: &Config) -> Vec<Diagnostic> {
     out
 }
 
+/// One LNT001 per run of adjacent malformed sequences.
 fn malformed_encoding(parse: &Parse, out: &mut Vec<Diagnostic>) {
-    let text = &parse.source.text;
-    for m in &parse.source.malformed {
-        let offset = m.text_offset as usize;
-        let span = Span::new(offset, offset + '\u{FFFD}'.len_utf8());
-        let bytes: Vec<String> = parse.source.bytes[m.source_start as usize..(m.source_start + m.source_len) as usize]
-            .iter()
-            .map(|b| format!("{b:02X}"))
-            .collect();
+    let source = &parse.source;
+    let mut runs: Vec<(usize, usize, u32, u32)> = Vec::new(); // text start, text end, source start, source end
+    for m in &source.malformed {
+        let start = m.text_offset as usize;
+        let end = start + '\u{FFFD}'.len_utf8();
+        match runs.last_mut() {
+            Some(run) if run.1 == start && run.3 == m.source_start => {
+                run.1 = end;
+                run.3 = m.source_start + m.source_len;
+            }
+            _ => runs.push((start, end, m.source_start, m.source_start + m.source_len)),
+        }
+    }
+    let mut lines = LineCursor::new(parse);
+    for (start, end, src_start, src_end) in runs {
+        let bytes = &source.bytes[src_start as usize..src_end as usize];
+        let mut shown: Vec<String> = bytes.iter().take(16).map(|b| format!("{b:02X}")).collect();
+        if bytes.len() > 16 {
+            shown.push(format!("… ({} bytes)", bytes.len()));
+        }
+        let shown = shown.join(" ");
         out.push(
             Diagnostic::new(
                 DiagId::LNT001,
                 format!(
-                    "malformed {} byte sequence {} at byte {}",
-                    parse.source.encoding.as_str(),
-                    bytes.join(" "),
-                    m.source_start
+                    "malformed {} byte sequence {shown} at byte {src_start}",
+                    source.encoding.as_str()
                 ),
             )
-            .at(line_at(parse, text, offset), span)
-            .fact("bytes", bytes.join(" "))
-            .fact("byte_offset", m.source_start)
+            .at(lines.line_at(start), Span::new(start, end))
+            .fact("bytes", shown)
+            .fact("byte_offset", src_start)
+            .fact("byte_length", src_end - src_start)
             .label("read as U+FFFD")
             .help("save the file as UTF-8 (or UTF-16LE with a byte order mark)"),
         );
     }
 }
 
-/// The scanner's line number at a text offset.
-fn line_at(parse: &Parse, text: &str, offset: usize) -> u32 {
-    let lines = parse.tree.lines();
-    let idx = lines
-        .partition_point(|l| (l.span.end as usize) <= offset)
-        .min(lines.len().saturating_sub(1));
-    match lines.get(idx) {
-        Some(l) => {
-            l.number
-                + text[l.span.start as usize..offset]
-                    .bytes()
-                    .filter(|&b| b == b'\n')
-                    .count() as u32
-        }
-        None => 1,
+/// The scanner's line number at increasing text offsets, in linear time.
+struct LineCursor<'a> {
+    parse: &'a Parse,
+    /// The last offset asked for, the line node it was in, and its line number.
+    last: Option<(usize, usize, u32)>,
+}
+
+impl<'a> LineCursor<'a> {
+    fn new(parse: &'a Parse) -> Self {
+        LineCursor { parse, last: None }
+    }
+
+    fn line_at(&mut self, offset: usize) -> u32 {
+        let text = &self.parse.source.text;
+        let lines = self.parse.tree.lines();
+        let node = lines
+            .partition_point(|l| (l.span.end as usize) <= offset)
+            .min(lines.len().saturating_sub(1));
+        let Some(l) = lines.get(node) else { return 1 };
+        let (from, base) = match self.last {
+            Some((o, n, line)) if n == node && o <= offset => (o, line),
+            _ => (l.span.start as usize, l.number),
+        };
+        let line = base + text[from..offset].bytes().filter(|&b| b == b'\n').count() as u32;
+        self.last = Some((offset, node, line));
+        line
     }
 }
 

@@ -6,6 +6,7 @@
 //! `\r\n` as one line break, which keeps every byte of the input in the tree.
 
 use serde::Serialize;
+use std::sync::{Mutex, OnceLock};
 
 /// How the file's bytes were decoded.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
@@ -60,6 +61,53 @@ pub struct Source {
     /// `bytes`. `None` when the mapping is `offset + bom_len`.
     map: Option<Vec<u32>>,
     pub malformed: Vec<Malformed>,
+    /// Physical lines, built on first use (positions for reports).
+    lines: OnceLock<LineIndex>,
+    /// The last column computed, so that reports in file order count each
+    /// character of a long line once.
+    column_cache: ColumnCache,
+}
+
+/// Where every physical line starts (after LF, CRLF or a lone CR) and
+/// whether it is pure ASCII (then a column is a byte difference).
+#[derive(Clone, Debug, Default)]
+struct LineIndex {
+    starts: Vec<u32>,
+    ascii: Vec<bool>,
+}
+
+impl LineIndex {
+    fn build(text: &str) -> LineIndex {
+        let b = text.as_bytes();
+        let mut starts = vec![0u32];
+        let mut ascii = Vec::new();
+        let mut line_ascii = true;
+        for (i, &c) in b.iter().enumerate() {
+            line_ascii &= c.is_ascii();
+            if c == b'\n' || (c == b'\r' && b.get(i + 1) != Some(&b'\n')) {
+                starts.push(i as u32 + 1);
+                ascii.push(line_ascii);
+                line_ascii = true;
+            }
+        }
+        ascii.push(line_ascii);
+        LineIndex { starts, ascii }
+    }
+
+    /// 0-based physical line of an offset.
+    fn line_of(&self, offset: u32) -> usize {
+        self.starts.partition_point(|&s| s <= offset) - 1
+    }
+}
+
+/// `(line start, offset, column)` of the last column computed.
+#[derive(Debug, Default)]
+struct ColumnCache(Mutex<Option<(u32, u32, u32)>>);
+
+impl Clone for ColumnCache {
+    fn clone(&self) -> Self {
+        ColumnCache::default()
+    }
 }
 
 impl Source {
@@ -70,13 +118,10 @@ impl Source {
         let bom = if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) { 3 } else { 0 };
         let encoding = if bom == 3 { Encoding::Utf8Bom } else { Encoding::Utf8 };
         match std::str::from_utf8(&bytes[bom..]) {
-            Ok(text) => Source {
-                text: text.to_owned(),
-                bytes,
-                encoding,
-                map: None,
-                malformed: Vec::new(),
-            },
+            Ok(text) => {
+                let text = text.to_owned();
+                Source::new(bytes, text, encoding, None, Vec::new())
+            }
             Err(_) => decode_lossy_utf8(bytes, bom, encoding),
         }
     }
@@ -94,11 +139,59 @@ impl Source {
         &self.bytes[self.source_offset(start) as usize..self.source_offset(end) as usize]
     }
 
+    fn new(
+        bytes: Vec<u8>,
+        text: String,
+        encoding: Encoding,
+        map: Option<Vec<u32>>,
+        malformed: Vec<Malformed>,
+    ) -> Source {
+        Source {
+            bytes,
+            text,
+            encoding,
+            map,
+            malformed,
+            lines: OnceLock::new(),
+            column_cache: ColumnCache::default(),
+        }
+    }
+
+    fn lines(&self) -> &LineIndex {
+        self.lines.get_or_init(|| LineIndex::build(&self.text))
+    }
+
+    /// 1-based physical line of a text offset (LF, CRLF and a lone CR each
+    /// end a line, as editors count them).
+    pub fn physical_line(&self, text_offset: u32) -> u32 {
+        self.lines().line_of(text_offset) as u32 + 1
+    }
+
+    /// The physical line around a text offset, without its line break.
+    pub fn line_text(&self, text_offset: u32) -> &str {
+        let index = self.lines();
+        let line = index.line_of(text_offset);
+        let start = index.starts[line] as usize;
+        let end = index.starts.get(line + 1).map_or(self.text.len(), |&s| s as usize);
+        self.text[start..end].trim_end_matches(['\n', '\r'])
+    }
+
     /// 1-based column (in characters) of a text offset on its physical line.
     pub fn column(&self, text_offset: u32) -> u32 {
-        let before = &self.text[..text_offset as usize];
-        let line_start = before.rfind(['\n', '\r']).map_or(0, |i| i + 1);
-        before[line_start..].chars().count() as u32 + 1
+        let index = self.lines();
+        let line = index.line_of(text_offset);
+        let start = index.starts[line];
+        if index.ascii[line] {
+            return text_offset - start + 1;
+        }
+        let mut cache = self.column_cache.0.lock().unwrap_or_else(|e| e.into_inner());
+        let (from, base) = match *cache {
+            Some((s, o, c)) if s == start && o <= text_offset => (o, c),
+            _ => (start, 1),
+        };
+        let column = base + self.text[from as usize..text_offset as usize].chars().count() as u32;
+        *cache = Some((start, text_offset, column));
+        column
     }
 }
 
@@ -127,13 +220,7 @@ fn decode_lossy_utf8(bytes: Vec<u8>, bom: usize, encoding: Encoding) -> Source {
         }
     }
     map.push(pos as u32);
-    Source {
-        bytes,
-        text,
-        encoding,
-        map: Some(map),
-        malformed,
-    }
+    Source::new(bytes, text, encoding, Some(map), malformed)
 }
 
 fn decode_utf16le(bytes: Vec<u8>) -> Source {
@@ -170,18 +257,28 @@ fn decode_utf16le(bytes: Vec<u8>) -> Source {
         pos += 1;
     }
     map.push(pos as u32);
-    Source {
-        bytes,
-        text,
-        encoding: Encoding::Utf16LeBom,
-        map: Some(map),
-        malformed,
-    }
+    Source::new(bytes, text, Encoding::Utf16LeBom, Some(map), malformed)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_and_columns() {
+        let s = Source::decode("a\r\nbé\rc\ndx".as_bytes().to_vec());
+        assert_eq!(s.physical_line(0), 1);
+        assert_eq!(s.physical_line(3), 2);
+        assert_eq!(s.column(6), 4 - 1);
+        assert_eq!(s.physical_line(7), 3);
+        assert_eq!(s.physical_line(9), 4);
+        assert_eq!(s.column(10), 2);
+        assert_eq!(s.column(4), 2);
+        assert_eq!(s.column(3), 1);
+        assert_eq!(s.line_text(4), "bé");
+        assert_eq!(s.line_text(0), "a");
+        assert_eq!(s.line_text(10), "dx");
+    }
 
     #[test]
     fn utf8_bom_is_skipped() {
