@@ -118,8 +118,8 @@ fn compile_replay_and_random() {
         let raw: Vec<u8> = (0..512).map(|_| rng.next() as u8).collect();
         let mut u = Unstructured::new(&raw);
         let host = HostProfile::arbitrary(&mut u).unwrap_or_default();
-        fuzzing::compile_with(&config, host.clone(), rng.next() % 2 == 0, false);
-        fuzzing::compile_with(&config, host, rng.next() % 2 == 0, rng.next() % 8 == 0);
+        fuzzing::compile_with(&config, host.clone(), rng.next().is_multiple_of(2), false);
+        fuzzing::compile_with(&config, host, rng.next().is_multiple_of(2), rng.next().is_multiple_of(8));
     }
 }
 

@@ -109,80 +109,6 @@ impl std::fmt::Display for PlanError {
 
 impl std::error::Error for PlanError {}
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    fn sample() -> Plan {
-        let mut provenance = BTreeMap::new();
-        provenance.insert(
-            "wsl2.memory".to_owned(),
-            vec![
-                json!({"kind": "default", "value": 0}),
-                json!({"kind": "pass", "pass": "P3", "reason": "half", "value": 5}),
-            ],
-        );
-        provenance.insert("\u{e9}x".to_owned(), vec![]);
-        provenance.insert("\u{ff61}".to_owned(), vec![]);
-        provenance.insert("\u{1f600}".to_owned(), vec![]);
-        let mut effective = Map::new();
-        effective.insert("b".into(), json!(1));
-        effective.insert("a".into(), json!({"z": [1, "\u{1}"], "y": null}));
-        Plan {
-            format_version: FORMAT_VERSION,
-            dialect: "seed".into(),
-            target: "wsl2".into(),
-            hcs: json!({"Owner": "WSL", "A": {"2": 1, "10": 2}}),
-            kernel_command_line: "initrd=\\initrd.img \"q\"".into(),
-            devices: vec![DeviceRecord {
-                kind: DeviceKind::VirtioNet,
-                device_id: "D".into(),
-                class_id: "C".into(),
-                name_with_options: "eth0;vmId=X".into(),
-                path: String::new(),
-                flags: 0,
-                requires: vec!["guest.swiotlb".into()],
-            }],
-            effective,
-            provenance,
-            diagnostics: vec![PlanDiagnostic {
-                id: "PAS001".into(),
-                severity: "warning".into(),
-                message: "m".into(),
-                line: None,
-                key: Some("wsl2.processors".into()),
-                value: Some("64".into()),
-                facts: Map::new(),
-            }],
-            digest: String::new(),
-        }
-    }
-
-    #[test]
-    fn member_by_member_form_equals_the_canonical_form() {
-        let plan = sample().seal();
-        let mut v = serde_json::to_value(&plan).unwrap();
-        v.as_object_mut().unwrap().remove("digest");
-        assert_eq!(plan.unsealed_canonical(), canonical::canonical(&v));
-        assert_eq!(plan.digest, canonical::digest(&v));
-    }
-
-    #[test]
-    fn verify_refuses_tampering_unknown_fields_and_versions() {
-        let plan = sample().seal();
-        let text = plan.to_json();
-        assert_eq!(Plan::verify(&text).unwrap(), plan);
-        let tampered = text.replace("eth0;vmId=X", "eth1;vmId=X");
-        assert!(matches!(Plan::verify(&tampered), Err(PlanError::Digest { .. })));
-        let unknown = text.replacen('{', "{\"extra\": 1,", 1);
-        assert!(matches!(Plan::verify(&unknown), Err(PlanError::Json(_))));
-        let version = text.replace("\"formatVersion\": 1", "\"formatVersion\": 2");
-        assert_eq!(Plan::verify(&version), Err(PlanError::Version(2)));
-        assert!(matches!(Plan::verify("{"), Err(PlanError::Json(_))));
-    }
-}
-
 impl Plan {
     /// Computes and stores the digest.
     pub fn seal(mut self) -> Plan {
@@ -260,5 +186,79 @@ impl Plan {
             });
         }
         Ok(plan)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn sample() -> Plan {
+        let mut provenance = BTreeMap::new();
+        provenance.insert(
+            "wsl2.memory".to_owned(),
+            vec![
+                json!({"kind": "default", "value": 0}),
+                json!({"kind": "pass", "pass": "P3", "reason": "half", "value": 5}),
+            ],
+        );
+        provenance.insert("\u{e9}x".to_owned(), vec![]);
+        provenance.insert("\u{ff61}".to_owned(), vec![]);
+        provenance.insert("\u{1f600}".to_owned(), vec![]);
+        let mut effective = Map::new();
+        effective.insert("b".into(), json!(1));
+        effective.insert("a".into(), json!({"z": [1, "\u{1}"], "y": null}));
+        Plan {
+            format_version: FORMAT_VERSION,
+            dialect: "seed".into(),
+            target: "wsl2".into(),
+            hcs: json!({"Owner": "WSL", "A": {"2": 1, "10": 2}}),
+            kernel_command_line: "initrd=\\initrd.img \"q\"".into(),
+            devices: vec![DeviceRecord {
+                kind: DeviceKind::VirtioNet,
+                device_id: "D".into(),
+                class_id: "C".into(),
+                name_with_options: "eth0;vmId=X".into(),
+                path: String::new(),
+                flags: 0,
+                requires: vec!["guest.swiotlb".into()],
+            }],
+            effective,
+            provenance,
+            diagnostics: vec![PlanDiagnostic {
+                id: "PAS001".into(),
+                severity: "warning".into(),
+                message: "m".into(),
+                line: None,
+                key: Some("wsl2.processors".into()),
+                value: Some("64".into()),
+                facts: Map::new(),
+            }],
+            digest: String::new(),
+        }
+    }
+
+    #[test]
+    fn member_by_member_form_equals_the_canonical_form() {
+        let plan = sample().seal();
+        let mut v = serde_json::to_value(&plan).unwrap();
+        v.as_object_mut().unwrap().remove("digest");
+        assert_eq!(plan.unsealed_canonical(), canonical::canonical(&v));
+        assert_eq!(plan.digest, canonical::digest(&v));
+    }
+
+    #[test]
+    fn verify_refuses_tampering_unknown_fields_and_versions() {
+        let plan = sample().seal();
+        let text = plan.to_json();
+        assert_eq!(Plan::verify(&text).unwrap(), plan);
+        let tampered = text.replace("eth0;vmId=X", "eth1;vmId=X");
+        assert!(matches!(Plan::verify(&tampered), Err(PlanError::Digest { .. })));
+        let unknown = text.replacen('{', "{\"extra\": 1,", 1);
+        assert!(matches!(Plan::verify(&unknown), Err(PlanError::Json(_))));
+        let version = text.replace("\"formatVersion\": 1", "\"formatVersion\": 2");
+        assert_eq!(Plan::verify(&version), Err(PlanError::Version(2)));
+        assert!(matches!(Plan::verify("{"), Err(PlanError::Json(_))));
     }
 }
