@@ -119,7 +119,12 @@ fn compile_replay_and_random() {
         let mut u = Unstructured::new(&raw);
         let host = HostProfile::arbitrary(&mut u).unwrap_or_default();
         fuzzing::compile_with(&config, host.clone(), rng.next().is_multiple_of(2), false);
-        fuzzing::compile_with(&config, host, rng.next().is_multiple_of(2), rng.next().is_multiple_of(8));
+        fuzzing::compile_with(
+            &config,
+            host,
+            rng.next().is_multiple_of(2),
+            rng.next().is_multiple_of(8),
+        );
     }
 }
 
