@@ -20,6 +20,12 @@ pub enum Command {
     Compile(CompileArgs),
     /// Explain why a key has its effective value: default, file line, passes.
     Explain(ExplainArgs),
+    /// Set one key of a .wslconfig, keeping every other byte of the file.
+    Set(SetArgs),
+    /// Remove every line of one key from a .wslconfig.
+    Unset(UnsetArgs),
+    /// Compare the effective configurations of two files, or of one file on two hosts.
+    Diff(DiffArgs),
     /// List every key of .wslconfig with its type, default and meaning.
     Keys,
     /// Print a JSON Schema.
@@ -146,4 +152,84 @@ pub struct LintArgs {
     /// Refuse files larger than this many bytes.
     #[arg(long, value_name = "BYTES", default_value_t = wslcfg::lint::DEFAULT_MAX_SIZE)]
     pub max_size: u64,
+}
+
+/// Where an edit goes instead of the file.
+#[derive(Args)]
+pub struct EditOutput {
+    /// Print a unified diff of the change and write nothing.
+    #[arg(long, conflicts_with = "stdout")]
+    pub dry_run: bool,
+    /// Print the whole new file to standard output and write nothing.
+    #[arg(long)]
+    pub stdout: bool,
+}
+
+#[derive(Args)]
+pub struct SetArgs {
+    /// The .wslconfig to edit; it is created when it does not exist.
+    #[arg(value_name = "FILE")]
+    pub file: String,
+    /// The key, e.g. `wsl2.memory` (any alias, any letter case).
+    pub key: String,
+    /// The value as you mean it (`8GB`, `C:\Users\me\kernel`, `mirrored`); wslcfg escapes and quotes it.
+    #[arg(allow_hyphen_values = true)]
+    pub value: String,
+    /// Which WSL to follow where the seed pull request and upstream differ.
+    #[arg(long, value_enum, default_value = "seed")]
+    pub dialect: Dialect,
+    /// The line break of inserted lines: the file's first one (auto), LF or CRLF.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub eol: wslcfg::edit::Eol,
+    #[command(flatten)]
+    pub output: EditOutput,
+    /// Refuse files larger than this many bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = wslcfg::lint::DEFAULT_MAX_SIZE)]
+    pub max_size: u64,
+}
+
+#[derive(Args)]
+pub struct UnsetArgs {
+    /// The .wslconfig to edit; nothing happens when it does not exist.
+    #[arg(value_name = "FILE")]
+    pub file: String,
+    /// The key, e.g. `wsl2.memory` (any alias, any letter case); every line of it goes.
+    pub key: String,
+    /// Which WSL to follow where the seed pull request and upstream differ.
+    #[arg(long, value_enum, default_value = "seed")]
+    pub dialect: Dialect,
+    #[command(flatten)]
+    pub output: EditOutput,
+    /// Refuse files larger than this many bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = wslcfg::lint::DEFAULT_MAX_SIZE)]
+    pub max_size: u64,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// One line per key that differs, with where each value came from.
+    Human,
+    /// The whole comparison as JSON.
+    Json,
+}
+
+#[derive(Args)]
+pub struct DiffArgs {
+    /// Two .wslconfig files, or one with two `--host`.
+    #[arg(value_name = "FILE", num_args = 1..=2, required = true)]
+    pub files: Vec<String>,
+    /// A host profile (JSON): once for two files, twice for one file on two hosts.
+    #[arg(long, value_name = "FILE")]
+    pub host: Vec<String>,
+    /// Override one host field on both sides, e.g. `windows.build=19045` (repeatable).
+    #[arg(long = "host-set", value_name = "PATH=VALUE")]
+    pub host_set: Vec<String>,
+    /// Which WSL to follow where the seed pull request and upstream differ.
+    #[arg(long, value_enum, default_value = "seed")]
+    pub dialect: Dialect,
+    /// Also compare the emitted artifacts: kernel command line, HCS JSON, device strings.
+    #[arg(long)]
+    pub emit: bool,
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: DiffFormat,
 }

@@ -2,6 +2,8 @@
 
 mod cli;
 mod compile;
+mod diff;
+mod edit;
 mod explain;
 mod host;
 mod lint;
@@ -22,6 +24,9 @@ fn main() -> ExitCode {
         Command::Lint(args) => lint::run(args),
         Command::Compile(args) => compile::run(args),
         Command::Explain(args) => explain::run(args),
+        Command::Set(args) => edit::run_set(args),
+        Command::Unset(args) => edit::run_unset(args),
+        Command::Diff(args) => diff::run(args),
         Command::Keys => {
             print!("{}", wslcfg::docs::keys_table());
             ExitCode::SUCCESS
