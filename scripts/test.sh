@@ -11,6 +11,7 @@ elif [ -n "${CI:-}" ]; then
     echo "npm is required in CI for the SARIF validator test" >&2
     exit 1
 fi
+bash scripts/e2e-assets.sh  # QEMU, busybox and a Debian kernel for the launcher's end-to-end tests (docs/launcher.md)
 cargo test --all-targets --all-features --locked
 # The library must build without the command-line feature (miette without `fancy`).
 cargo build --lib --no-default-features --locked

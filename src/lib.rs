@@ -8,12 +8,15 @@
 pub mod bind;
 pub mod compile;
 pub mod diag;
+pub mod diff;
 pub mod docs;
 pub mod edit;
 pub mod emit;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod host;
+/// The launcher (`wslcfg-launch`): boots a VM from a plan; depends on [`plan`] only.
+pub mod launch;
 pub mod lint;
 pub mod passes;
 pub mod plan;

@@ -31,6 +31,25 @@ fn check(name: &str, p: &HostProfile) {
             rest.pipes = d.pipes.clone();
             assert_eq!(rest, d, "apart from the pipes, the B.7 host is the embedded default");
         }
+        "linux-x64.json" => {
+            assert_eq!(p.install.dir, "/opt/wslcfg");
+            assert_eq!(p.install.msi_location, "/opt/wslcfg");
+            assert_eq!(
+                (
+                    p.user.profile_dir.as_str(),
+                    p.user.temp_dir.as_str(),
+                    p.user.local_app_data.as_str()
+                ),
+                ("/home/user", "/tmp", "/home/user/.local/share")
+            );
+            let mut rest = p.clone();
+            rest.install = d.install.clone();
+            rest.user = d.user.clone();
+            assert_eq!(
+                rest, d,
+                "apart from POSIX paths, the Linux host is the embedded default"
+            );
+        }
         "win10-x64.json" => {
             assert_eq!((p.arch, p.windows.build, p.windows.ubr), (Arch::X64, 19045, 3000));
             assert!(!p.is_win11());
@@ -112,7 +131,7 @@ fn fixtures() -> Vec<String> {
 #[test]
 fn every_fixture_loads_and_means_what_it_says() {
     let names = fixtures();
-    assert_eq!(names.len(), 8, "{names:?}");
+    assert_eq!(names.len(), 9, "{names:?}");
     for name in &names {
         check(name, &load(name));
     }
