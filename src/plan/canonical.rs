@@ -64,9 +64,11 @@ pub(crate) fn write_map(out: &mut String, map: &serde_json::Map<String, Value>) 
 
 fn write_members(out: &mut String, map: &serde_json::Map<String, Value>, order: KeyOrder) {
     let mut members: Vec<(&String, &Value)> = map.iter().collect();
-    match order {
-        KeyOrder::Utf16 => members.sort_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16())),
-        KeyOrder::Bytes => members.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes())),
+    // For ASCII names the two orders agree, and bytes compare fastest.
+    if order == KeyOrder::Bytes || members.iter().all(|(name, _)| name.is_ascii()) {
+        members.sort_unstable_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+    } else {
+        members.sort_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
     }
     out.push('{');
     for (i, (name, item)) in members.into_iter().enumerate() {
@@ -81,6 +83,13 @@ fn write_members(out: &mut String, map: &serde_json::Map<String, Value>, order: 
 }
 
 pub(crate) fn write_string(out: &mut String, s: &str) {
+    if !s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
+        out.reserve(s.len() + 2);
+        out.push('"');
+        out.push_str(s);
+        out.push('"');
+        return;
+    }
     out.push('"');
     for c in s.chars() {
         match c {
