@@ -17,10 +17,9 @@ mod common;
 
 use serde_json::{Map, Value};
 use std::fmt::Write;
-use std::path::PathBuf;
 use wslcfg::compile::{Compilation, Target, compile};
 use wslcfg::emit::compact;
-use wslcfg::host::{self, HostProfile};
+use wslcfg::host::HostProfile;
 use wslcfg::lint::LintOptions;
 use wslcfg::registry::Dialect;
 
@@ -28,23 +27,9 @@ const DIALECTS: [Dialect; 2] = [Dialect::Seed, Dialect::Upstream];
 
 /// `("default", embedded default)`, then every host fixture by file name.
 fn hosts() -> Vec<(String, HostProfile)> {
-    let dir = common::root().join("fixtures/hosts");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .expect("fixtures/hosts exists")
-        .map(|e| e.expect("readable entry").path())
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .collect();
-    files.sort();
     let mut out = vec![("default".to_owned(), HostProfile::default())];
-    for f in files {
-        out.push((common::stem(&f), load_host(&f)));
-    }
+    out.extend(common::host_fixtures());
     out
-}
-
-fn load_host(path: &std::path::Path) -> HostProfile {
-    let text = std::fs::read_to_string(path).expect("host fixture readable");
-    host::from_json(&text, &path.to_string_lossy()).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 fn options(host: &HostProfile, dialect: Dialect) -> LintOptions {
@@ -266,7 +251,12 @@ const EMPTY_UPSTREAM: &str = r"initrd=\initrd.img WSL_ROOT_INIT=1 panic=-1 nr_cp
 const STORVSC: &str = " hv_storvsc.storvsc_max_hw_queues=4";
 
 fn host_fixture(name: &str) -> HostProfile {
-    load_host(&common::root().join("fixtures/hosts").join(name))
+    let stem = name.trim_end_matches(".json");
+    common::host_fixtures()
+        .into_iter()
+        .find(|(n, _)| n == stem)
+        .unwrap_or_else(|| panic!("no host fixture {name}"))
+        .1
 }
 
 /// The seed line is the upstream one without fragment 9 (outputs.md §A.2).

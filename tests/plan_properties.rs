@@ -20,7 +20,6 @@ mod common;
 use proptest::prelude::*;
 use proptest::test_runner::Config as ProptestConfig;
 use serde_json::Value;
-use std::path::PathBuf;
 use std::sync::OnceLock;
 use wslcfg::compile::{Compilation, Target, compile};
 use wslcfg::host::{self, HostProfile};
@@ -204,21 +203,7 @@ fn check_input(
 // ------------------------------------------------------------------ inputs
 
 fn host_fixtures() -> Vec<(String, HostProfile)> {
-    let dir = common::root().join("fixtures/hosts");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .expect("fixtures/hosts exists")
-        .map(|e| e.expect("readable entry").path())
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .collect();
-    files.sort();
-    files
-        .iter()
-        .map(|f| {
-            let text = std::fs::read_to_string(f).expect("host fixture readable");
-            let profile = host::from_json(&text, &f.to_string_lossy()).unwrap_or_else(|e| panic!("{e}"));
-            (common::stem(f), profile)
-        })
-        .collect()
+    common::host_fixtures()
 }
 
 /// The host on which the corpus plans are verified (fixture plans are on

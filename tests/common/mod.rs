@@ -43,3 +43,23 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
 pub fn stem(p: &Path) -> String {
     p.file_stem().expect("a file name").to_string_lossy().into_owned()
 }
+
+/// Every host profile of `fixtures/hosts/`, by file stem, sorted.
+pub fn host_fixtures() -> Vec<(String, wslcfg::host::HostProfile)> {
+    let dir = root().join("fixtures/hosts");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("fixtures/hosts exists")
+        .map(|e| e.expect("readable entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    files
+        .iter()
+        .map(|f| {
+            let text = std::fs::read_to_string(f).expect("host fixture readable");
+            let profile =
+                wslcfg::host::from_json(&text, &f.to_string_lossy()).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
+            (stem(f), profile)
+        })
+        .collect()
+}
