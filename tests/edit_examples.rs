@@ -1077,18 +1077,27 @@ fn unset_crlf_file_removes_crlf_whole() {
 }
 
 #[test]
-fn an_invalid_mac_address_can_be_fixed_or_removed() {
-    // VAL005 stops WSL's reader; the edit compares key by key, so fixing
-    // the line (which lets WSL read the keys below it again) is allowed.
-    example(
+fn an_invalid_mac_address_is_not_repaired_over_the_keys_below_it() {
+    // VAL005 stops WSL's reader. Fixing or removing the line would make the
+    // keys below it readable again, which changes them as the reader gets
+    // them: writer.md §7.3 point 3 refuses the edit (WRT003).
+    refused(
         "[wsl2]⏎macAddress=4GB⏎memory=1GB⏎",
         &["set", "wsl2.macAddress", "00-15-5d-01-02-03"],
-        "[wsl2]⏎macAddress=00:15:5D:01:02:03⏎memory=1GB⏎",
+        Dialect::Seed,
+        &[DiagId::WRT003],
     );
-    example(
+    refused(
         "[wsl2]⏎macAddress=4GB⏎memory=1GB⏎",
         &["unset", "wsl2.macAddress"],
-        "[wsl2]⏎memory=1GB⏎",
+        Dialect::Seed,
+        &[DiagId::WRT003],
+    );
+    // With nothing below it, the line can be fixed.
+    example(
+        "[wsl2]⏎macAddress=4GB⏎",
+        &["set", "wsl2.macAddress", "00-15-5d-01-02-03"],
+        "[wsl2]⏎macAddress=00:15:5D:01:02:03⏎",
     );
     // A key below the invalid line can be edited too.
     example(

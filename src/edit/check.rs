@@ -102,9 +102,12 @@ pub(crate) fn read_back(
             }
         }
     }
-    // 3. Every other key reads as before.
+    // 3. Every other key reads as before, as the reader gets it from the whole file (writer.md
+    // §7.3 taken literally: where an invalid `wsl2.macAddress` stops the reader, an edit that
+    // would make the keys after it readable changes them, and is refused).
+    let (whole_before, whole_after) = (bind::bind(old, dialect), bind::bind(&new, dialect));
     for other in registry::ids().filter(|&id| id != key) {
-        if reading(&before.rest, other) != reading(&after.rest, other) {
+        if reading(&whole_before, other) != reading(&whole_after, other) {
             let other_name = other.spec().name();
             return Err(fail(other_name, format!("`{other_name}` would change")));
         }
