@@ -74,10 +74,13 @@ pub fn unknown_key(d: &mut Diagnostic, entry: &Entry) {
 /// The nearest key name (or alias), compared ignoring case, when it is close.
 pub fn nearest(written: &str) -> Option<&'static str> {
     let lower = written.to_ascii_lowercase();
+    let limit = |n: &str| 3.min(n.len() / 4).max(1);
     KEYS.iter()
         .flat_map(|k| k.names.iter().copied())
+        // The distance is at least the difference of the lengths: skip the hopeless.
+        .filter(|n| lower.len().abs_diff(n.len()) <= limit(n))
         .map(|n| (strsim::osa_distance(&lower, &n.to_ascii_lowercase()), n))
-        .filter(|(d, n)| *d <= 3.min(n.len() / 4).max(1))
+        .filter(|(d, n)| *d <= limit(n))
         .min()
         .map(|(_, n)| n)
 }
