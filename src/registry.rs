@@ -276,11 +276,13 @@ impl KeySpec {
     }
 }
 
-fn section_of(name: &str) -> &str {
+/// The section part of a full key name (`wsl2` of `wsl2.memory`; empty without a dot).
+pub fn section_of(name: &str) -> &str {
     name.split_once('.').map_or("", |(s, _)| s)
 }
 
-fn leaf_of(name: &str) -> &str {
+/// The key part of a full key name (`memory` of `wsl2.memory`; the whole name without a dot).
+pub fn leaf_of(name: &str) -> &str {
     name.split_once('.').map_or(name, |(_, k)| k)
 }
 

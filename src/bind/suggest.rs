@@ -3,7 +3,7 @@
 //! nearest known name.
 
 use crate::diag::Diagnostic;
-use crate::registry::{self, KEYS, RETIRED, WSL_CONF_SECTIONS};
+use crate::registry::{self, KEYS, RETIRED, WSL_CONF_SECTIONS, leaf_of, section_of};
 use crate::syntax::Entry;
 
 pub fn unknown_key(d: &mut Diagnostic, entry: &Entry) {
@@ -100,12 +100,4 @@ pub fn is_known_section(section: &str) -> bool {
     KEYS.iter()
         .flat_map(|k| k.names.iter())
         .any(|n| section_of(n).eq_ignore_ascii_case(section))
-}
-
-fn leaf_of(name: &str) -> &str {
-    name.split_once('.').map_or(name, |(_, l)| l)
-}
-
-fn section_of(name: &str) -> &str {
-    name.split_once('.').map_or("", |(s, _)| s)
 }
