@@ -15,6 +15,7 @@ pub mod emit;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod host;
+pub mod ide;
 /// The launcher (`wslcfg-launch`): boots a VM from a plan; depends on [`plan`] only.
 pub mod launch;
 pub mod lint;
