@@ -15,10 +15,10 @@
 
 mod apply;
 mod check;
-mod plan;
+pub(crate) mod plan;
 pub mod render;
 pub mod udiff;
-mod view;
+pub(crate) mod view;
 pub mod write;
 
 pub use render::{Rendered, escape, unescape};
@@ -257,7 +257,7 @@ fn line_of(text: &str, offset: usize) -> u32 {
 }
 
 /// writer.md §6.3 rule 2: CR LF when the file's first LF follows a CR.
-fn first_line_break(text: &str) -> &'static str {
+pub(crate) fn first_line_break(text: &str) -> &'static str {
     match text.find('\n') {
         Some(i) if i > 0 && text.as_bytes()[i - 1] == b'\r' => "\r\n",
         _ => "\n",
@@ -266,7 +266,7 @@ fn first_line_break(text: &str) -> &'static str {
 
 /// The offset of a `\` at the very end of the file that the reader takes as
 /// the start of an escape (it reports SYN006 with U+FFFF there).
-fn dangling_escape(parse: &Parse) -> Option<usize> {
+pub(crate) fn dangling_escape(parse: &Parse) -> Option<usize> {
     parse.events.iter().find_map(|e| match e {
         Event::Syntax(d) if d.id == DiagId::SYN006 && d.value.as_deref() == Some("\u{FFFF}") => {
             d.span.map(|s| s.start as usize)
