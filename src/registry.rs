@@ -771,6 +771,46 @@ pub fn sections() -> Vec<&'static str> {
     out
 }
 
+/// What each section of `.wslconfig` holds (for hovers and completion).
+pub static SECTION_DOCS: &[(&str, &str)] = &[
+    (
+        "wsl2",
+        "Settings of the WSL 2 virtual machine: kernel, memory and processors, devices, networking.",
+    ),
+    (
+        "general",
+        "Settings of WSL itself rather than of the virtual machine: where distributions go, how long they idle.",
+    ),
+    (
+        "experimental",
+        "Newer settings that may still change; four keys that moved to `[wsl2]` are also accepted here under their old names.",
+    ),
+];
+
+/// The description of a section (ASCII case-insensitive), if it is one of `.wslconfig`.
+pub fn section_doc(section: &str) -> Option<&'static str> {
+    SECTION_DOCS
+        .iter()
+        .find(|(s, _)| s.eq_ignore_ascii_case(section))
+        .map(|&(_, doc)| doc)
+}
+
+/// The name a key is written with under `[section]` (ASCII case-insensitive):
+/// its canonical name or its alias there; `None` when it has no name there.
+pub fn name_in_section(key: KeyId, section: &str) -> Option<&'static str> {
+    key.spec()
+        .names
+        .iter()
+        .copied()
+        .find(|n| section_of(n).eq_ignore_ascii_case(section))
+}
+
+/// The keys that can be written under `[section]`, in table order, each with
+/// its name there (an aliased key once, under the name of that section).
+pub fn section_keys(section: &str) -> impl Iterator<Item = (KeyId, &'static str)> + '_ {
+    ids().filter_map(move |id| name_in_section(id, section).map(|n| (id, n)))
+}
+
 /// Keys that WSL no longer knows but old documentation still spreads.
 pub struct RetiredKey {
     pub name: &'static str,
@@ -934,5 +974,27 @@ mod tests {
     #[test]
     fn sections_are_the_three_of_wslconfig() {
         assert_eq!(sections(), ["wsl2", "general", "experimental"]);
+    }
+
+    #[test]
+    fn every_section_has_a_doc_and_its_keys() {
+        for s in sections() {
+            assert!(section_doc(s).is_some(), "{s}");
+        }
+        assert_eq!(SECTION_DOCS.len(), sections().len());
+        let general: Vec<&str> = section_keys("GENERAL").map(|(_, n)| n).collect();
+        assert_eq!(
+            general,
+            ["general.distributionInstallPath", "general.instanceIdleTimeout"]
+        );
+        let experimental: Vec<KeyId> = section_keys("experimental").map(|(id, _)| id).collect();
+        assert!(experimental.contains(&k::NETWORKING_MODE));
+        assert_eq!(
+            name_in_section(k::NETWORKING_MODE, "experimental"),
+            Some("experimental.networkingMode")
+        );
+        assert_eq!(name_in_section(k::SWIOTLB, "wsl2"), None);
+        let total: usize = sections().iter().map(|s| section_keys(s).count()).sum();
+        assert_eq!(total, KEYS.iter().map(|k| k.names.len()).sum::<usize>());
     }
 }

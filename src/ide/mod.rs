@@ -7,11 +7,14 @@
 //! front end's [`FileReport`] plus the syntax tree of the same text.
 
 mod complete;
+pub mod explain;
 mod fix;
 mod hover;
 mod inlay;
+mod locate;
 
 pub use complete::{Completion, CompletionKind, complete};
+pub use explain::explain_text;
 pub use fix::{Fix, TextEdit, fixes};
 pub use hover::{Hover, hover};
 pub use inlay::{InlayHint, inlay_hints};

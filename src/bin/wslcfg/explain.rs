@@ -3,7 +3,6 @@
 use crate::cli::ExplainArgs;
 use std::process::ExitCode;
 use wslcfg::lint::{LintOptions, lint_bytes};
-use wslcfg::passes::Origin;
 use wslcfg::registry;
 
 pub fn run(args: ExplainArgs) -> ExitCode {
@@ -42,37 +41,10 @@ pub fn run(args: ExplainArgs) -> ExitCode {
         ..LintOptions::default()
     };
     let report = lint_bytes(&path, bytes, &options);
-    let Some(eff) = &report.effective else {
+    let Some(text) = wslcfg::ide::explain_text(&report, key, &path) else {
         eprintln!("error: the configuration does not load (an invalid MAC address stops WSL); run `wslcfg lint`");
         return ExitCode::from(1);
     };
-    let spec = key.spec();
-    let value = eff.get(key).map_or(serde_json::Value::Null, |v| v.to_json(eff.dialect));
-    println!("{} = {}", spec.name(), value);
-    println!(
-        "  {} ({}): {}",
-        spec.ty.name(),
-        spec.doc,
-        if spec.names.len() > 1 {
-            format!("also `{}`", spec.names[1..].join("`, `"))
-        } else {
-            "no alias".to_owned()
-        }
-    );
-    for step in eff.history(key) {
-        let why = match &step.origin {
-            Origin::Default { rule } => format!("default: {rule}"),
-            Origin::File { line, key } => format!("{path}:{line}: set as `{key}`"),
-            Origin::Pass { pass, reason } => format!("{pass}: {reason}"),
-        };
-        println!("  → {}  ({why})", step.value);
-    }
-    for d in report
-        .diagnostics
-        .iter()
-        .filter(|d| d.key.as_deref().and_then(registry::lookup) == Some(key))
-    {
-        println!("  {} {}: {}", d.id, d.severity.as_str(), d.message);
-    }
+    print!("{text}");
     ExitCode::SUCCESS
 }
