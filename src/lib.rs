@@ -19,6 +19,9 @@ pub mod ide;
 /// The launcher (`wslcfg-launch`): boots a VM from a plan; depends on [`plan`] only.
 pub mod launch;
 pub mod lint;
+/// The language server (`wslcfg lsp`); the `lsp` feature.
+#[cfg(feature = "lsp")]
+pub mod lsp;
 pub mod passes;
 pub mod plan;
 pub mod registry;

@@ -26,6 +26,8 @@ pub enum Command {
     Unset(UnsetArgs),
     /// Compare the effective configurations of two files, or of one file on two hosts.
     Diff(DiffArgs),
+    /// Run the language server for editors (LSP over standard input and output).
+    Lsp(LspArgs),
     /// List every key of .wslconfig with its type, default and meaning.
     Keys,
     /// Print a JSON Schema.
@@ -203,6 +205,15 @@ pub struct UnsetArgs {
     /// Refuse files larger than this many bytes.
     #[arg(long, value_name = "BYTES", default_value_t = wslcfg::lint::DEFAULT_MAX_SIZE)]
     pub max_size: u64,
+}
+
+/// The language server takes its settings from the editor (docs/editors.md).
+#[derive(Args)]
+pub struct LspArgs {
+    /// Speak over standard input and output (the only transport; accepted because
+    /// editor clients commonly pass it).
+    #[arg(long)]
+    pub stdio: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]

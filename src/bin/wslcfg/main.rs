@@ -7,6 +7,7 @@ mod edit;
 mod explain;
 mod host;
 mod lint;
+mod lsp;
 
 use clap::{CommandFactory, Parser};
 use cli::{Cli, Command};
@@ -27,6 +28,7 @@ fn main() -> ExitCode {
         Command::Set(args) => edit::run_set(args),
         Command::Unset(args) => edit::run_unset(args),
         Command::Diff(args) => diff::run(args),
+        Command::Lsp(args) => lsp::run(args),
         Command::Keys => {
             print!("{}", wslcfg::docs::keys_table());
             ExitCode::SUCCESS
