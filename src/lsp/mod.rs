@@ -27,7 +27,7 @@ pub mod settings;
 
 pub use lsp_server;
 pub use lsp_types;
-pub use server::run;
+pub use server::{DOCUMENT_TEXT, run};
 
 /// Runs the server over standard input and output. `Ok(())` after a proper
 /// `shutdown` + `exit`; an error when the transport failed or the client

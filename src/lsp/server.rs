@@ -31,6 +31,11 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
 
+/// A wslcfg extension: `{"textDocument": {"uri"}}` → `{"version", "text"}`
+/// of the server's copy of an open document, `null` when it is not open. For
+/// tests and for checking a client's synchronisation.
+pub const DOCUMENT_TEXT: &str = "wslcfg/documentText";
+
 /// The most messages handled as one batch.
 const MAX_BATCH: usize = 1024;
 
@@ -268,6 +273,7 @@ impl<'c> Server<'c> {
                     serde_json::to_value(features::code_actions(conv, a, p.range, versioned))
                 })
             }),
+            DOCUMENT_TEXT => Ok(self.document_text(&params)),
             _ => Err((ErrorCode::MethodNotFound, format!("unknown request `{method}`"))),
         };
         let response = match result {
@@ -275,6 +281,17 @@ impl<'c> Server<'c> {
             Err((code, message)) => Response::new_err(id, code as i32, message),
         };
         self.send(response.into());
+    }
+
+    /// `wslcfg/documentText`: the server's copy of a document.
+    fn document_text(&self, params: &Value) -> Value {
+        let doc = document_of(params)
+            .and_then(|uri| uri.parse::<Uri>().ok())
+            .and_then(|uri| self.documents.get(&uri));
+        match doc {
+            Some(doc) => serde_json::json!({ "version": doc.version, "text": doc.text }),
+            None => Value::Null,
+        }
     }
 
     /// Parses a request's parameters and runs `f`, catching panics.
@@ -444,6 +461,11 @@ impl<'c> Server<'c> {
     // Diagnostics
 
     fn publish_dirty(&mut self) {
+        if self.shutdown {
+            // Nothing is sent after the answer to `shutdown`.
+            self.dirty.clear();
+            return;
+        }
         for uri in std::mem::take(&mut self.dirty) {
             let options = &self.resolved.options;
             let encoding = self.encoding;
