@@ -4,7 +4,7 @@
 use super::Analysis;
 use super::locate;
 use crate::passes::Effective;
-use crate::registry::{self, Availability, KeyId, ValueType, leaf_of};
+use crate::registry::{self, KeyId, ValueType, leaf_of};
 use crate::syntax::Span;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -138,9 +138,6 @@ fn key_doc(id: KeyId, written: &str) -> String {
     } else if spec.names.len() > 1 {
         let aliases: Vec<String> = spec.names[1..].iter().map(|n| format!("`{n}`")).collect();
         doc.push_str(&format!("\n\nAlso accepted as {}.", aliases.join(", ")));
-    }
-    if spec.availability == Availability::UpstreamAddition {
-        doc.push_str("\n\nAdded upstream after the seed; accepted in both dialects.");
     }
     doc
 }

@@ -7,7 +7,7 @@ use super::locate::{self, code, size_long, swiotlb_text};
 use crate::bind::{Swiotlb, value};
 use crate::diag::Diagnostic;
 use crate::passes;
-use crate::registry::{self, Availability, Dialect, KeyId, Unit, ValueType, k};
+use crate::registry::{self, Dialect, KeyId, Unit, ValueType, k};
 use crate::syntax::{Entry, Line, LineKind, Span, TokenKind};
 use std::fmt::Write as _;
 
@@ -24,15 +24,14 @@ pub fn hover(analysis: &Analysis, offset: usize) -> Option<Hover> {
     let text = analysis.decoded();
     let offset = locate::clamp(text, offset);
     let line = locate::line_at(parse, offset)?;
-    let token = locate::token_at(parse, line, offset)?;
-    match token.kind {
+    locate::tokens_at(parse, line, offset).find_map(|token| match token.kind {
         TokenKind::SectionName | TokenKind::LBracket | TokenKind::RBracket => section_hover(analysis, line),
         TokenKind::KeyName => key_hover(analysis, line, token.span),
         TokenKind::Text | TokenKind::Quote | TokenKind::Escape | TokenKind::Continuation => {
             value_hover(analysis, line, offset)
         }
         _ => None,
-    }
+    })
 }
 
 /// The diagnostics of the report whose span lies in `span`.
@@ -169,17 +168,14 @@ fn key_markdown(analysis: &Analysis, key: KeyId) -> String {
         _ => spec.ty.name().to_owned(),
     };
     let _ = write!(md, "\n- Type: {ty}");
-    let _ = write!(
-        md,
-        "\n- Default on this host: {}",
-        code(&locate::default_text(key, &empty))
-    );
+    let (value, rule) = locate::default_parts(key, &empty);
+    let _ = write!(md, "\n- Default on this host: {}", code(&value));
+    if let Some(rule) = rule {
+        let _ = write!(md, " ({rule})");
+    }
     if spec.names.len() > 1 {
         let aliases: Vec<String> = spec.names[1..].iter().map(|n| code(n)).collect();
         let _ = write!(md, "\n- Also written as: {}", aliases.join(", "));
-    }
-    if spec.availability == Availability::UpstreamAddition {
-        md.push_str("\n- Added upstream after the seed; accepted in both dialects");
     }
     let passes: Vec<String> = passes::passes_touching(key)
         .map(|p| format!("{} ({})", p.id, p.name))
@@ -257,13 +253,17 @@ fn value_markdown(analysis: &Analysis, key: KeyId, entry: &Entry) -> Option<Stri
         },
         ValueType::MemorySize => match value::parse_memory_size(raw) {
             Some(n) => {
-                let _ = write!(md, "{}", size_long(n));
+                if n == u64::MAX {
+                    let _ = write!(md, "2^64 − 1 = {n} bytes");
+                } else {
+                    md.push_str(&size_long(n));
+                }
                 if key == k::SWAP && n == u64::MAX {
                     md.push_str("\n\n2^64 − 1 means “compute”: a quarter of the VM memory (P4).");
                 } else if raw.trim_start().starts_with('-') {
                     md.push_str("\n\nA negative number wraps around modulo 2^64.");
                 }
-                if raw.bytes().last().is_some_and(|b| b.is_ascii_digit()) && n != 0 {
+                if raw.bytes().last().is_some_and(|b| b.is_ascii_digit()) && n != 0 && n != u64::MAX {
                     md.push_str("\n\nWithout a unit the number is bytes.");
                 }
             }
@@ -289,13 +289,17 @@ fn value_markdown(analysis: &Analysis, key: KeyId, entry: &Entry) -> Option<Stri
             Some(name) => {
                 let canonical = table.display(name.number, dialect);
                 let _ = write!(md, "**{canonical}**");
-                if table.names.iter().filter(|n| n.number == name.number).count() > 1 || !canonical.eq(raw) {
+                let (seed, upstream) = (
+                    table.display(name.number, Dialect::Seed),
+                    table.display(name.number, Dialect::Upstream),
+                );
+                if seed != upstream {
                     let _ = write!(
                         md,
-                        " (value {}, named {} in the {} dialect)",
+                        " (value {}: {} in the seed dialect, {} upstream; both names are accepted)",
                         name.number,
-                        code(canonical),
-                        dialect.as_str()
+                        code(seed),
+                        code(upstream)
                     );
                 }
             }

@@ -87,7 +87,7 @@ pub fn inlay_hints(analysis: &Analysis) -> Vec<InlayHint> {
                 });
                 continue;
             }
-            Value::Size(n) => size_long(*n),
+            Value::Size(n) if *n != 0 => size_long(*n),
             Value::Swiotlb(Swiotlb::Size(n)) => size_long(*n),
             Value::Swiotlb(Swiotlb::Range {
                 gpa: Some(g),

@@ -34,13 +34,13 @@ pub fn line_at(parse: &Parse, offset: usize) -> Option<&Line> {
         .or_else(|| lines.last().filter(|l| l.span.end as usize == offset))
 }
 
-/// The token holding `offset`, else the one ending there.
-pub fn token_at<'p>(parse: &'p Parse, line: &Line, offset: usize) -> Option<&'p Token> {
+/// The token holding `offset`, then the one ending there (a cursor just
+/// after a word).
+pub fn tokens_at<'p>(parse: &'p Parse, line: &Line, offset: usize) -> impl Iterator<Item = &'p Token> {
     let tokens = parse.tree.tokens(line);
-    tokens
-        .iter()
-        .find(|t| contains(t.span, offset))
-        .or_else(|| tokens.iter().find(|t| t.span.end as usize == offset))
+    let holding = tokens.iter().find(|t| contains(t.span, offset));
+    let ending = tokens.iter().find(|t| t.span.end as usize == offset);
+    holding.into_iter().chain(ending)
 }
 
 /// The key/value entry the scanner made of a line.
@@ -156,17 +156,33 @@ pub fn empty_effective(host: &HostProfile, dialect: Dialect) -> Effective {
     passes::run(&bound.config, host).effective
 }
 
-/// The default of a key on this host: what an empty file gives, with the
+/// The default of a key on this host: what an empty file gives, and the
 /// registry's rule when the value depends on the host or on a pass.
-pub fn default_text(key: KeyId, empty: &Effective) -> String {
+pub fn default_parts(key: KeyId, empty: &Effective) -> (String, Option<String>) {
     let spec = key.spec();
     let value = match (spec.ty, empty.get(key)) {
         (ValueType::Swiotlb, Some(Value::Swiotlb(Swiotlb::Unset))) | (_, None) => "unset".to_owned(),
         (_, v) => value_short(v, empty.dialect),
     };
-    match spec.default {
-        DefaultRule::Bool(_) | DefaultRule::Int(_) | DefaultRule::Size(_) | DefaultRule::Enum(_) => value,
-        DefaultRule::Empty | DefaultRule::NoPorts | DefaultRule::Unset => value,
-        rule => format!("{value} ({})", rule.describe()),
+    let rule = match spec.default {
+        DefaultRule::Bool(_)
+        | DefaultRule::Int(_)
+        | DefaultRule::Size(_)
+        | DefaultRule::Enum(_)
+        | DefaultRule::Empty
+        | DefaultRule::NoPorts
+        | DefaultRule::Unset => None,
+        rule => Some(rule.describe()),
+    };
+    (value, rule)
+}
+
+/// [`default_parts`] as one line: `16 (0: every logical processor of the
+/// host)`, or only the rule when it begins with the value (`empty: …`).
+pub fn default_text(key: KeyId, empty: &Effective) -> String {
+    match default_parts(key, empty) {
+        (value, None) => value,
+        (value, Some(rule)) if rule.strip_prefix(&value).is_some_and(|r| r.starts_with([':', ';'])) => rule,
+        (value, Some(rule)) => format!("{value} ({rule})"),
     }
 }
