@@ -25,6 +25,8 @@ use crate::edit::{self, escape, plan, view};
 use crate::lint::lint_bytes;
 use crate::registry::{self, KeyId, ValueType, leaf_of, section_of};
 use crate::syntax::Span;
+use std::cell::RefCell;
+use std::collections::HashMap;
 use view::{KeyLine, SectionText, View, WriterLine};
 
 /// Replace `span` of the decoded text with `new_text`.
@@ -54,11 +56,26 @@ pub fn fixes(analysis: &Analysis) -> Vec<Fix> {
     if analysis.report.source.as_ref().is_none_or(|s| s.text != text) {
         return Vec::new();
     }
+    let view = View::new(&analysis.parse);
+    // Which keys the file sets, and on how many lines the reader keeps.
+    let mut lines_of = vec![(0usize, 0usize); registry::KEYS.len()];
+    for line in &view.lines {
+        if let WriterLine::Key(k) = &line.kind
+            && let Some(key) = registry::lookup(&k.full_name)
+        {
+            let n = &mut lines_of[key.0 as usize];
+            n.0 += 1;
+            n.1 += usize::from(!k.dropped);
+        }
+    }
     let ctx = Ctx {
         analysis,
         text,
-        view: View::new(&analysis.parse),
+        view,
         lone_cr: has_lone_cr(text),
+        lines_of,
+        dangling: edit::dangling_escape(&analysis.parse),
+        placements: RefCell::new(HashMap::new()),
     };
     let mut out = Vec::new();
     for (i, d) in analysis.report.diagnostics.iter().enumerate() {
@@ -80,12 +97,23 @@ pub fn fixes(analysis: &Analysis) -> Vec<Fix> {
     out
 }
 
+/// A planned new line for an empty value, the offset of `key=` in its
+/// inserted text, and the name of the section it lands in.
+type Placement = (plan::Edit, usize, String);
+
 struct Ctx<'a> {
     analysis: &'a Analysis,
     text: &'a str,
     view: View<'a>,
     /// A CR not followed by LF somewhere: only in-place renames are offered.
     lone_cr: bool,
+    /// Per key: the key lines that belong to it, and those the reader keeps.
+    lines_of: Vec<(usize, usize)>,
+    /// A `\` at the end of the file that escapes it (writer.md §3.4, B7).
+    dangling: Option<usize>,
+    /// Per key: where `set` puts a new line — the edit for an empty value
+    /// and the offset of `key=` in its text — and the target section's name.
+    placements: RefCell<HashMap<KeyId, Option<Placement>>>,
 }
 
 fn has_lone_cr(text: &str) -> bool {
@@ -141,7 +169,34 @@ impl<'a> Ctx<'a> {
 
     /// Whether any key line of the file belongs to `key` (writer.md §2).
     fn key_is_set(&self, key: KeyId) -> bool {
-        self.view.lines_of(key).next().is_some()
+        self.lines_of[key.0 as usize].0 > 0
+    }
+
+    /// Where `wslcfg set` would put a new line `key=value` (writer.md §3.1
+    /// rows 2 and 3), as an edit whose inserted text holds `key=value`, and
+    /// the name of the section it lands in. Planned once per key.
+    fn placement(&self, key: KeyId, value: &str) -> Option<(plan::Edit, String)> {
+        let mut cache = self.placements.borrow_mut();
+        let planned = cache.entry(key).or_insert_with(|| {
+            let (edit, place) = plan::set(&self.view, key, "", self.dangling).ok()?;
+            let plan::KeyPlace::Inserted(key_at) = place else {
+                return None;
+            };
+            Some((edit, key_at, self.target_section(key)))
+        });
+        let (template, key_at, section) = planned.as_ref()?;
+        // The template holds `key=` and nothing after it on that line.
+        let value_at = key_at + key.spec().leaf().len() + 1;
+        let mut insert = template.insert.clone();
+        insert.insert_str(value_at, value);
+        Some((
+            plan::Edit {
+                start: template.start,
+                end: template.end,
+                insert,
+            },
+            section.clone(),
+        ))
     }
 
     /// Deletes writer line `i` whole: its continuation lines and its line
@@ -230,12 +285,11 @@ impl<'a> Ctx<'a> {
             return None;
         }
         let removal = self.delete_line(i);
-        let (insert, _) = plan::set(&self.view, key, moved, edit::dangling_escape(&self.analysis.parse)).ok()?;
+        let (insert, target) = self.placement(key, moved)?;
         let (rs, re) = (removal.span.start as usize, removal.span.end as usize);
         if !(re <= insert.start || insert.end <= rs) {
             return None;
         }
-        let target = self.target_section(key);
         let leaf = key.spec().leaf();
         let value = &self.text[line.value_start..line.region_end];
         if self.raises_error(&target, &format!("{leaf}={value}")) {
@@ -247,7 +301,7 @@ impl<'a> Ctx<'a> {
         } else {
             insert.insert.replace('\n', eol)
         };
-        let renamed = if typed.eq_ignore_ascii_case(leaf) {
+        let renamed = if typed == leaf {
             String::new()
         } else {
             format!(" as `{leaf}`")
@@ -366,7 +420,7 @@ impl<'a> Ctx<'a> {
             return None;
         }
         // The obvious fix for a Windows path the file sets only here.
-        let others = self.view.lines_of(key).filter(|(j, k)| *j != i && !k.dropped).count();
+        let others = self.lines_of[key.0 as usize].1 - usize::from(!line.dropped);
         let preferred = looks_like_windows_path(&meant) && others == 0;
         fix(
             format!("Double the backslashes: `{new}`"),
@@ -409,7 +463,8 @@ fn literal_backslashes(region: &str) -> Option<String> {
 /// `C:\…`, `C:/…` or `\\server\…`.
 fn looks_like_windows_path(s: &str) -> bool {
     let b = s.as_bytes();
-    (b.len() >= 3 && b[0].is_ascii_alphabetic() && b[1] == b':' && matches!(b[2], b'\\' | b'/')) || s.starts_with("\\\\")
+    (b.len() >= 3 && b[0].is_ascii_alphabetic() && b[1] == b':' && matches!(b[2], b'\\' | b'/'))
+        || s.starts_with("\\\\")
 }
 
 #[cfg(test)]
