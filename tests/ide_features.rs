@@ -209,6 +209,13 @@ fn hover_values() {
             "[wsl2]\nmacAddress=00-15-5d-01-02$0-03\n",
             "MAC address **00:15:5D:01:02:03**",
         ),
+        // grammar.md §6: the quotes and escapes resolved.
+        (
+            "quoted_path",
+            r#"[wsl2]
+kernel="C:\\k\\bz$0Image""#,
+            r#"`"C:\\k\\bzImage"` for `wsl2.kernel`: path `C:\k\bzImage`"#,
+        ),
     ];
     let mut all = String::new();
     for (name, doc, expected) in cases {
@@ -573,4 +580,47 @@ proptest! {
         text.insert_str(at, &insert);
         check_everywhere(&text, &upstream());
     }
+}
+
+// ------------------------------------------------------------------ shared with `wslcfg explain`
+
+#[test]
+fn explain_text_is_the_cli_output() {
+    // The library text `wslcfg explain` prints (tests/cmd/explain-fallback.*).
+    let case = std::fs::read_to_string(common::root().join("tests/cmd/explain-fallback.toml")).unwrap();
+    assert!(case.contains("virtio=false"));
+    let text = "[experimental]\nnetworkingMode=virtioproxy\n[wsl2]\nvirtio=false\n";
+    let report = wslcfg::lint::lint_bytes("-", text.as_bytes().to_vec(), &seed());
+    let key = wslcfg::registry::lookup("wsl2.networkingMode").unwrap();
+    let expected = std::fs::read_to_string(common::root().join("tests/cmd/explain-fallback.stdout")).unwrap();
+    assert_eq!(ide::explain_text(&report, key, "-").unwrap(), expected);
+    // The hover shows the same chain, with `line N` for the file.
+    let a = Analysis::new("-", text, &seed());
+    let md = ide::hover(&a, text.find("Mode").unwrap()).unwrap().markdown;
+    for line in expected.lines().filter(|l| l.trim_start().starts_with('→')) {
+        assert!(
+            md.contains(&line.trim_start().replace("-:2:", "line 2:")),
+            "{line}\n{md}"
+        );
+    }
+}
+
+#[test]
+fn offsets_point_into_the_decoded_text_without_a_bom() {
+    let a = Analysis::new("t", "\u{FEFF}[wsl2]\nmemory=8GB\n", &seed());
+    assert_eq!(a.decoded(), "[wsl2]\nmemory=8GB\n");
+    let h = ide::hover(&a, 8).unwrap();
+    assert_eq!(&a.decoded()[h.span.range()], "memory");
+    let hints = ide::inlay_hints(&a);
+    assert_eq!(hints.len(), 1);
+    assert_eq!(hints[0].offset as usize, a.decoded().len() - 1);
+    // Inside a multi-byte character: the offset is taken back to its start.
+    let a = Analysis::new("t", "[wsl2]\nkernelCommandLine=é\n", &seed());
+    let inside = a.decoded().find('é').unwrap() + 1;
+    let md = ide::hover(&a, inside).unwrap().markdown;
+    assert!(
+        md.starts_with("`é` for `wsl2.kernelCommandLine`") && md.contains("low 8 bits"),
+        "{md}"
+    );
+    assert!(ide::complete(&a, inside).is_empty());
 }

@@ -216,7 +216,8 @@ fn value_markdown(analysis: &Analysis, key: KeyId, entry: &Entry) -> Option<Stri
     let spec = key.spec();
     let raw = entry.value.as_str();
     let dialect = analysis.options.dialect;
-    let mut md = format!("{} for {}: ", code(raw), code(spec.name()));
+    let written = analysis.decoded().get(entry.value_span.range()).unwrap_or(raw);
+    let mut md = format!("{} for {}: ", code(written), code(spec.name()));
     let invalid = |md: &mut String| {
         let found: Vec<&Diagnostic> = diagnostics_in(analysis, entry.value_span.max_with(entry.key_span))
             .filter(|d| d.id.as_str().starts_with("VAL"))

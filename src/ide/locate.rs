@@ -53,14 +53,10 @@ pub fn entry_of<'p>(parse: &'p Parse, line: &Line) -> Option<&'p Entry> {
 
 /// The last valid section header before `offset`.
 pub fn section_before(parse: &Parse, offset: usize) -> Option<&SectionHeader> {
-    parse
-        .events
-        .iter()
-        .filter_map(|e| match e {
-            Event::Section(h) if (h.span.start as usize) < offset => Some(h),
-            _ => None,
-        })
-        .last()
+    parse.events.iter().rev().find_map(|e| match e {
+        Event::Section(h) if (h.span.start as usize) < offset => Some(h),
+        _ => None,
+    })
 }
 
 /// `text` as one markdown code span.
