@@ -84,6 +84,10 @@ fn hover_key_clamped_by_a_pass() {
         md.contains("→ 16  (P2: clamped to the host's 16 logical processors (PAS001))"),
         "{md}"
     );
+    assert!(
+        md.ends_with("**PAS001** warning: 64 processors requested, the host has 16; the VM gets 16"),
+        "{md}"
+    );
     snapshot("hover_key_processors", hover_text("[wsl2]\nproce$0ssors=64\n", &seed()));
 }
 

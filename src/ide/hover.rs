@@ -144,6 +144,15 @@ fn key_hover(analysis: &Analysis, line: &Line, key_span: Span) -> Option<Hover> 
             let _ = writeln!(md, "{step}");
         }
         md.push_str("```");
+        // The pass notices about this key (they belong to no line).
+        for d in analysis
+            .report
+            .diagnostics
+            .iter()
+            .filter(|d| d.span.is_none() && d.key.as_deref().and_then(registry::lookup) == Some(key))
+        {
+            let _ = write!(md, "\n\n**{}** {}: {}", d.id, d.severity.as_str(), d.message);
+        }
     }
     Some(Hover {
         span: key_span,
