@@ -520,14 +520,24 @@ fn check_everywhere(text: &str, options: &LintOptions) {
     let doc = a.decoded();
     let inside = |s: Span| s.start <= s.end && (s.end as usize) <= doc.len();
     for offset in 0..=doc.len() + 2 {
+        // The cursor as the features see it: in the text, on a character boundary.
+        let mut cursor = offset.min(doc.len());
+        while !doc.is_char_boundary(cursor) {
+            cursor -= 1;
+        }
         if let Some(h) = ide::hover(&a, offset) {
             assert!(inside(h.span), "hover span {:?} at {offset} in {text:?}", h.span);
+            assert!(
+                h.span.start as usize <= cursor && cursor <= h.span.end as usize,
+                "hover span {:?} away from {offset} in {text:?}",
+                h.span
+            );
             assert!(!h.markdown.is_empty());
         }
         for c in ide::complete(&a, offset) {
             assert!(inside(c.replace), "replace {:?} at {offset} in {text:?}", c.replace);
             assert!(doc.is_char_boundary(c.replace.start as usize) && doc.is_char_boundary(c.replace.end as usize));
-            assert!(c.replace.end as usize <= offset.max(c.replace.end as usize));
+            assert_eq!(c.replace.end as usize, cursor, "the replaced word ends at the cursor");
         }
     }
     for h in ide::inlay_hints(&a) {

@@ -58,6 +58,16 @@ fn section_hover(analysis: &Analysis, line: &Line) -> Option<Hover> {
         .iter()
         .find(|t| t.kind == TokenKind::SectionName)?;
     let name = &analysis.decoded()[name_token.span.range()];
+    // The header from `[` to `]` (or to the end of the name).
+    let tokens = parse.tree.tokens(line);
+    let start = tokens
+        .iter()
+        .find(|t| t.kind == TokenKind::LBracket)
+        .map_or(name_token.span.start, |t| t.span.start);
+    let end = tokens
+        .iter()
+        .find(|t| t.kind == TokenKind::RBracket)
+        .map_or(name_token.span.end, |t| t.span.end);
     let mut md = format!("**[{name}]**");
     match registry::section_doc(name) {
         Some(doc) if line.kind == LineKind::Section => {
@@ -86,7 +96,7 @@ fn section_hover(analysis: &Analysis, line: &Line) -> Option<Hover> {
         }
     }
     Some(Hover {
-        span: name_token.span,
+        span: Span { start, end },
         markdown: md,
     })
 }
