@@ -231,6 +231,24 @@ kernel="C:\\k\\bz$0Image""#,
 }
 
 #[test]
+fn hover_values_changed_by_a_pass_or_ignored() {
+    let md = hover_md("[wsl2]\nprocessors=6$04\n", &seed());
+    assert!(
+        md.ends_with(
+            "integer **64**\n\n**In effect:** `16` (P2: clamped to the host's 16 logical processors (PAS001))"
+        ),
+        "{md}"
+    );
+    let md = hover_md("[wsl2]\nmemory=4GB\nmemory=8$0GB\n", &seed());
+    assert!(
+        md.ends_with("8 GiB = 8589934592 bytes\n\nIgnored: WSL keeps the first occurrence, `wsl2.memory` on line 2."),
+        "{md}"
+    );
+    let md = hover_md("[wsl2]\nmemory=8$0GB\n", &seed());
+    assert!(!md.contains("In effect"), "{md}");
+}
+
+#[test]
 fn hover_values_in_the_upstream_dialect() {
     // keys.md §2.6: mode 4 is named Consomme upstream; VirtioProxy is its alias.
     let md = hover_md("[wsl2]\nnetworkingMode=Virtio$0Proxy\n", &upstream());

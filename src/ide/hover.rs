@@ -224,7 +224,31 @@ fn value_hover(analysis: &Analysis, line: &Line, offset: usize) -> Option<Hover>
         return None;
     }
     let key = registry::lookup(&entry.key)?;
-    let md = value_markdown(analysis, key, entry)?;
+    let mut md = value_markdown(analysis, key, entry)?;
+    let setting = analysis.report.config.as_ref().and_then(|c| c.setting(key));
+    match (setting, &analysis.report.effective) {
+        (Some(s), _) if s.key_span != entry.key_span => {
+            let _ = write!(
+                md,
+                "\n\nIgnored: WSL keeps the first occurrence, {} on line {}.",
+                code(&s.written),
+                s.line
+            );
+        }
+        (Some(s), Some(eff)) if s.value.is_some() => {
+            let written = s.value.as_ref().map(|v| v.to_json(eff.dialect));
+            let now = eff.get(key).map(|v| v.to_json(eff.dialect));
+            let last = eff.history(key).last();
+            if written != now
+                && let Some(step) = last
+            {
+                let now = locate::value_short(eff.get(key), eff.dialect);
+                let why = explain::origin_text(&step.origin, None);
+                let _ = write!(md, "\n\n**In effect:** {} ({why})", code(&now));
+            }
+        }
+        _ => {}
+    }
     Some(Hover {
         span: entry.value_span,
         markdown: md,
