@@ -580,6 +580,22 @@ fn every_offset_of_every_corpus_file() {
 }
 
 #[test]
+fn a_document_over_the_size_limit() {
+    // lint refuses it (LNT007): no configuration, no effective values; the registry still answers.
+    let small = LintOptions { max_size: 10, ..seed() };
+    let (a, offset) = at("[wsl2]\nproc$0essors=64\n", &small);
+    assert!(a.report.effective.is_none());
+    let md = ide::hover(&a, offset).unwrap().markdown;
+    assert!(
+        md.starts_with("**wsl2.processors**") && !md.contains("Effective"),
+        "{md}"
+    );
+    assert!(ide::inlay_hints(&a).is_empty());
+    assert_eq!(labels("[wsl2]\n$0\n", &small).len(), 43);
+    check_everywhere("[wsl2]\nmemory=8GB\n[experimental]\nswiotlb=64M\n", &small);
+}
+
+#[test]
 fn awkward_documents() {
     for text in [
         "",
