@@ -224,7 +224,7 @@ fn value_hover(analysis: &Analysis, line: &Line, offset: usize) -> Option<Hover>
         return None;
     }
     let key = registry::lookup(&entry.key)?;
-    let mut md = value_markdown(analysis, key, entry)?;
+    let mut md = value_markdown(analysis, key, entry);
     let setting = analysis.report.config.as_ref().and_then(|c| c.setting(key));
     match (setting, &analysis.report.effective) {
         (Some(s), _) if s.key_span != entry.key_span => {
@@ -255,14 +255,14 @@ fn value_hover(analysis: &Analysis, line: &Line, offset: usize) -> Option<Hover>
     })
 }
 
-fn value_markdown(analysis: &Analysis, key: KeyId, entry: &Entry) -> Option<String> {
+fn value_markdown(analysis: &Analysis, key: KeyId, entry: &Entry) -> String {
     let spec = key.spec();
     let raw = entry.value.as_str();
     let dialect = analysis.options.dialect;
     let written = analysis.decoded().get(entry.value_span.range()).unwrap_or(raw);
     let mut md = format!("{} for {}: ", code(written), code(spec.name()));
     let invalid = |md: &mut String| {
-        let found: Vec<&Diagnostic> = diagnostics_in(analysis, entry.value_span.max_with(entry.key_span))
+        let found: Vec<&Diagnostic> = diagnostics_in(analysis, cover(entry.value_span, entry.key_span))
             .filter(|d| d.id.as_str().starts_with("VAL"))
             .collect();
         let _ = write!(md, "not a valid {}; WSL ignores it", spec.ty.name());
@@ -389,19 +389,13 @@ fn value_markdown(analysis: &Analysis, key: KeyId, entry: &Entry) -> Option<Stri
             None => invalid(&mut md),
         },
     }
-    Some(md)
+    md
 }
 
-trait SpanExt {
-    fn max_with(self, other: Span) -> Span;
-}
-
-impl SpanExt for Span {
-    /// The smallest span covering both.
-    fn max_with(self, other: Span) -> Span {
-        Span {
-            start: self.start.min(other.start),
-            end: self.end.max(other.end),
-        }
+/// The smallest span covering both.
+fn cover(a: Span, b: Span) -> Span {
+    Span {
+        start: a.start.min(b.start),
+        end: a.end.max(b.end),
     }
 }
