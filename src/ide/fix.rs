@@ -76,6 +76,7 @@ pub fn fixes(analysis: &Analysis) -> Vec<Fix> {
         lines_of,
         dangling: edit::dangling_escape(&analysis.parse),
         placements: RefCell::new(HashMap::new()),
+        checked: RefCell::new(HashMap::new()),
     };
     let mut out = Vec::new();
     for (i, d) in analysis.report.diagnostics.iter().enumerate() {
@@ -114,6 +115,8 @@ struct Ctx<'a> {
     /// Per key: where `set` puts a new line — the edit for an empty value
     /// and the offset of `key=` in its text — and the target section's name.
     placements: RefCell<HashMap<KeyId, Option<Placement>>>,
+    /// Fragments already linted by [`Ctx::raises_error`].
+    checked: RefCell<HashMap<String, bool>>,
 }
 
 fn has_lone_cr(text: &str) -> bool {
@@ -228,10 +231,15 @@ impl<'a> Ctx<'a> {
     /// options, so the cost does not grow with the document.
     fn raises_error(&self, section: &str, lines: &str) -> bool {
         let fragment = format!("[{section}]\n{lines}");
-        lint_bytes("fragment", fragment.into_bytes(), &self.analysis.options)
+        if let Some(&known) = self.checked.borrow().get(&fragment) {
+            return known;
+        }
+        let error = lint_bytes("fragment", fragment.clone().into_bytes(), &self.analysis.options)
             .diagnostics
             .iter()
-            .any(|d| d.severity == Severity::Error)
+            .any(|d| d.severity == Severity::Error);
+        self.checked.borrow_mut().insert(fragment, error);
+        error
     }
 
     /// KEY001 with a did-you-mean: rename the key part where the line is
