@@ -60,7 +60,7 @@ impl Session {
     fn start(text: &str) -> Session {
         let (server, client) = Connection::memory();
         let handle = std::thread::spawn(move || wslcfg::lsp::run(server));
-        let mut s = Session {
+        let s = Session {
             client,
             server: Some(handle),
             version: 1,

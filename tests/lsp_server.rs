@@ -419,7 +419,6 @@ fn the_stdio_binary_speaks_lsp() {
     send(request(2, "shutdown", Value::Null));
     read_until(&|m| matches!(m, Message::Response(r) if r.id == RequestId::from(2)));
     send(notification("exit", Value::Null));
-    drop(send);
     drop(stdin);
     let status = child.wait().unwrap();
     assert!(status.success(), "{status}");

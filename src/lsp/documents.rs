@@ -67,7 +67,7 @@ pub enum State {
     /// Analysed: lint's report plus the syntax tree.
     Analysed(Box<Analysis>),
     /// Larger than the size limit: only the one LNT007 record, no parse.
-    TooLarge(FileReport),
+    TooLarge(Box<FileReport>),
 }
 
 impl State {
@@ -150,7 +150,7 @@ impl Document {
 pub fn analyse(path: &str, text: &str, options: &LintOptions) -> State {
     if text.len() as u64 > options.max_size {
         // `lint_bytes` refuses it without parsing: only the LNT007 record.
-        return State::TooLarge(lint_bytes(path, text.as_bytes().to_vec(), options));
+        return State::TooLarge(Box::new(lint_bytes(path, text.as_bytes().to_vec(), options)));
     }
     State::Analysed(Box::new(Analysis::new(path, text, options)))
 }

@@ -78,7 +78,7 @@ impl LineIndex {
     }
 
     /// Number of lines (a text ending in a line break has an empty last line).
-    pub fn len(&self) -> usize {
+    pub fn lines(&self) -> usize {
         self.starts.len()
     }
 
@@ -162,7 +162,7 @@ mod tests {
     fn lines_end_at_lf_crlf_and_lone_cr() {
         let text = "a\nb\r\nc\rd";
         let index = LineIndex::new(text);
-        assert_eq!(index.len(), 4);
+        assert_eq!(index.lines(), 4);
         assert_eq!(index.offset(text, Position::new(1, 0), U16), 2);
         assert_eq!(index.offset(text, Position::new(2, 0), U16), 5);
         assert_eq!(index.offset(text, Position::new(3, 0), U16), 7);
