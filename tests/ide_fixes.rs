@@ -394,6 +394,14 @@ fn semicolon_becomes_hash() {
     assert!(fix.preferred);
     assert_eq!(out, "[wsl2]\n  #memory=4GB\n");
     no_fix("[wsl2]\n9memory=4GB\n", DiagId::SYN004);
+    // In a value: when the value is valid up to the `;`.
+    let (fix, out) = fixed("[wsl2]\nmemory=4GB ; half of it\n", DiagId::VAL003, 2);
+    assert!(fix.preferred);
+    assert_eq!(out, "[wsl2]\nmemory=4GB # half of it\n");
+    no_fix("[wsl2]\nmemory=4 GB ; half\n", DiagId::VAL003);
+    // Not in a string, where `;` is part of the value.
+    let analysis = analyse("[wsl2]\nkernelCommandLine=a;b\n", Dialect::Upstream);
+    assert!(fixes(&analysis).is_empty());
 }
 
 #[test]
@@ -461,6 +469,8 @@ fn line() -> impl Strategy<Value = String> {
         1 => Just("swapfile=\"C:\\x\\\"".to_owned()),
         1 => Just("[general]".to_owned()),
         1 => Just("instanceIdleTimeout=60".to_owned()),
+        1 => Just("swap=0 ; none".to_owned()),
+        1 => Just("guiApplications=false;x".to_owned()),
     ]
 }
 

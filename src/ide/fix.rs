@@ -7,6 +7,7 @@
 //! | LNT002 with a suggestion | rename the section header |
 //! | KEY002 | delete the ignored line, continuation lines and line end included |
 //! | SYN004 at a `;` | turn the `;` into `#` |
+//! | VAL0xx on a value that is valid up to a `;` | turn that `;` into `#` |
 //! | SYN006, LNT005 in a path or string | double the backslashes: the value rewritten as writer.md §5.3 writes it, in place (§3.2) |
 //!
 //! A fix is offered only when it is unambiguous and safe: a rename or move
@@ -86,6 +87,14 @@ pub fn fixes(analysis: &Analysis) -> Vec<Fix> {
             DiagId::LNT002 => ctx.unknown_section(d),
             DiagId::SYN004 => ctx.semicolon(d),
             DiagId::SYN006 | DiagId::LNT005 => ctx.backslashes(d),
+            DiagId::VAL001
+            | DiagId::VAL002
+            | DiagId::VAL003
+            | DiagId::VAL004
+            | DiagId::VAL005
+            | DiagId::VAL006
+            | DiagId::VAL007
+            | DiagId::VAL008 => ctx.inline_semicolon(d),
             _ => None,
         };
         if let Some(mut fix) = fix {
@@ -391,6 +400,42 @@ impl<'a> Ctx<'a> {
         fix(
             "Turn this `;` line into a `#` comment".to_owned(),
             vec![edit(span.start as usize, span.end as usize, "#")],
+            true,
+        )
+    }
+
+    /// An invalid value that is valid up to a `;`: the `;` was meant to start
+    /// a comment (the binder's help says so); `#` does.
+    fn inline_semicolon(&self, d: &Diagnostic) -> Option<Fix> {
+        let span = d.span?;
+        let i = self.line_at(span.start as usize)?;
+        let WriterLine::Key(line) = &self.view.lines[i].kind else {
+            return None;
+        };
+        let key = registry::lookup(&line.full_name)?;
+        if line.dropped || matches!(key.spec().ty, ValueType::Path | ValueType::String) {
+            return None;
+        }
+        let region = &self.text[line.value_start..line.trailing_start];
+        let semicolon = region.find(';')?;
+        let before = region[..semicolon].trim_end_matches([' ', '\t']);
+        if region.contains(['"', '\\']) || before.is_empty() {
+            return None;
+        }
+        // The value before the `;` must be valid for the key.
+        let fragment = format!("[{}]\n{}={before}", section_of(key.spec().name()), key.spec().leaf());
+        let report = lint_bytes("fragment", fragment.into_bytes(), &self.analysis.options);
+        if report
+            .diagnostics
+            .iter()
+            .any(|n| n.id == d.id || n.severity == Severity::Error)
+        {
+            return None;
+        }
+        let at = line.value_start + semicolon;
+        fix(
+            "Turn `;` into `#`: the rest of the line becomes a comment".to_owned(),
+            vec![edit(at, at + 1, "#")],
             true,
         )
     }
