@@ -332,6 +332,13 @@ fn rename_section() {
     assert_eq!(out, "[wsl2]\nmemory=4GB\n");
     // A `/etc/wsl.conf` section has no did-you-mean and no fix.
     no_fix("[boot]\nsystemd=true\n", DiagId::LNT002);
+    // Not when the section's lines would raise an error once read: here a
+    // failed header garbles the names after it (Q1) until `[wsl]` becomes
+    // `[wsl2]`, and then the kernel command line gets a TAB (CMP001).
+    no_fix(
+        "[wsl]\n[wsl2\nkernelCommandLine = quiet \\\n\tmemory = 1GB",
+        DiagId::LNT002,
+    );
 }
 
 #[test]
@@ -366,8 +373,31 @@ fn move_goes_where_set_puts_a_new_line() {
         4,
     );
     assert_eq!(out, "[wsl2]\r\nswap=0\r\nmemory=4GB\r\n\r\n[experimental]\r\n");
+    // S9: a key with two section names goes into the first section of either.
+    let (fix, out) = fixed(
+        "[experimental]\nsparseVhd=true\n\n[wsl2]\nmemory=8GB\n[general]\ndnsTunneling=false\n",
+        DiagId::KEY001,
+        7,
+    );
+    assert_eq!(fix.title, "Move `dnsTunneling` into `[experimental]`");
+    assert_eq!(
+        out,
+        "[experimental]\nsparseVhd=true\ndnsTunneling=false\n\n[wsl2]\nmemory=8GB\n[general]\n"
+    );
+    // S10, W4: an indented header keeps its blanks on a line of their own.
+    let (_, out) = fixed(
+        "swap=0\n[wsl2]\nmemory=8GB\n  [experimental]\nsparseVhd=true\n",
+        DiagId::KEY001,
+        1,
+    );
+    assert_eq!(
+        out,
+        "[wsl2]\nmemory=8GB\n  \nswap=0\n\n[experimental]\nsparseVhd=true\n"
+    );
     // Not when the key is set already.
     no_fix("[wsl2]\nmemory=8GB\n[experimental]\nmemory=4GB\n", DiagId::KEY001);
+    // B7: not when the move would append after a dangling escape.
+    no_fix("[experimental]\nmemory=4GB\nkernelCommandLine=a\\", DiagId::KEY001);
 }
 
 #[test]

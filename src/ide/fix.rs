@@ -375,11 +375,14 @@ impl<'a> Ctx<'a> {
         if !matches!(self.view.lines[i].kind, WriterLine::Header { valid: true, .. }) || old == suggestion {
             return None;
         }
-        // The section's lines become readable: none of them may raise an error.
+        // The section's lines become readable: none of them may raise an
+        // error. The section runs to the next valid header; a failed one in
+        // between stays in the fragment, where it garbles the names that
+        // follow exactly as in the file (quirk Q1).
         let body_start = self.line_end(i);
         let body_end = self.view.lines[i + 1..]
             .iter()
-            .find(|l| matches!(l.kind, WriterLine::Header { .. }))
+            .find(|l| matches!(l.kind, WriterLine::Header { valid: true, .. }))
             .map_or(self.text.len(), |l| l.start);
         if self.raises_error(suggestion, &self.text[body_start..body_end]) {
             return None;
