@@ -325,6 +325,19 @@ fn rename_key_in_place_keeps_everything_else() {
 }
 
 #[test]
+fn spans_point_into_the_decoded_text() {
+    // A byte order mark is not part of the decoded text.
+    let analysis = analyse("\u{feff}[wsl2]\nmemroy=1GB\n", Dialect::Seed);
+    let all = fixes(&analysis);
+    assert_eq!(all.len(), 1);
+    assert_eq!(all[0].edits[0].span.start, 7);
+    assert_eq!(
+        apply(analysis.decoded(), &all[0].edits).unwrap(),
+        "[wsl2]\nmemory=1GB\n"
+    );
+}
+
+#[test]
 fn rename_section() {
     let (fix, out) = fixed("[ws12]\nmemory=4GB\n", DiagId::LNT002, 1);
     assert_eq!(fix.title, "Rename section `[ws12]` to `[wsl2]`");
@@ -413,6 +426,8 @@ fn delete_duplicate_takes_the_whole_line() {
         4,
     );
     assert_eq!(out, "[wsl2]\nkernelCommandLine=quiet\nswap=0\n");
+    // No line-structure edit in a file with a lone CR (writer.md §6.2).
+    no_fix("[wsl2]\nswap=0\nswap=1\n# a\rb\n", DiagId::KEY002);
     // A last line without a line break takes the one before it.
     let (_, out) = fixed("[wsl2]\nswap=0\nswap=1GB", DiagId::KEY002, 3);
     assert_eq!(out, "[wsl2]\nswap=0");
