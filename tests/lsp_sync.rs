@@ -336,3 +336,37 @@ proptest! {
         prop_assert_eq!(client.shutdown(), Ok(true));
     }
 }
+
+#[test]
+fn a_large_document_under_the_limit() {
+    // About 1 MB, 60 000 lines: comments with emoji, CR LF, duplicates (KEY002), a few unknown keys.
+    let mut text = String::from("[wsl2]\r\n");
+    let mut n = 0;
+    while text.len() < 1 << 20 {
+        n += 1;
+        text.push_str(&format!("# 😀 {n}\r\nmemory={n}GB\r\n"));
+        if n % 64 == 0 {
+            text.push_str(&format!("key{n}=x\r\n"));
+        }
+    }
+    let report = lint_bytes("x", text.as_bytes().to_vec(), &LintOptions::default());
+    let mut client = Client::start_default();
+    let published = client.open(URI, &text);
+    assert_eq!(published.len(), report.diagnostics.len());
+    assert!(published.len() > 20_000);
+    // The last record's position, counted independently.
+    let last = report.diagnostics.iter().rev().find(|d| d.span.is_some()).unwrap();
+    let p = published.iter().rev().find(|p| p["code"] == last.id.as_str()).unwrap();
+    assert_eq!(
+        p["range"]["start"],
+        position_of(&text, last.span.unwrap().start as usize)
+    );
+    // An edit at the end, then features in the middle.
+    let end = text.len();
+    client.change(URI, 2, json!([edit(&text, end, end, "[experimental]\r\n")]));
+    text.push_str("[experimental]\r\n");
+    assert_eq!(client.diagnostics(URI, 2).len(), report.diagnostics.len());
+    probe(&mut client, URI, &text, fix(&text, text.len() / 2));
+    assert_eq!(client.server_text(URI).1, text);
+    assert_eq!(client.shutdown(), Ok(true));
+}

@@ -367,16 +367,21 @@ impl<'c> Server<'c> {
                 }
             }
             notif::DidChangeConfiguration::METHOD => {
+                // Push model: the notification carries the `wslcfg` section
+                // (or its fields at the top level). Pull model: it carries
+                // nothing useful, and the server asks for the section.
                 let settings = n.params.get("settings");
-                let says_something = matches!(settings, Some(Value::Object(m)) if !m.is_empty());
-                if says_something {
+                let ours = settings.and_then(Value::as_object).is_some_and(|m| {
+                    m.get("wslcfg").is_some_and(Value::is_object)
+                        || ["dialect", "host", "hostSet"].iter().any(|k| m.contains_key(*k))
+                });
+                if ours {
                     self.workspace_settings = Settings::from_json(settings);
                     self.reconfigure();
-                }
-                // Pull the configuration too: with the pull model the
-                // notification carries nothing (or not our section).
-                if !says_something || !matches!(settings, Some(Value::Object(m)) if m.contains_key("wslcfg")) {
+                } else if self.client.configuration {
                     self.pull_configuration();
+                } else {
+                    self.reconfigure();
                 }
             }
             notif::DidChangeWatchedFiles::METHOD => self.reconfigure(),
