@@ -363,3 +363,22 @@ fn a_position_inside_the_bom_or_past_the_end_is_harmless() {
     }
     assert_eq!(client.shutdown(), Ok(true));
 }
+
+#[test]
+fn a_pass_notice_for_a_key_the_file_does_not_set_is_on_the_first_line() {
+    let host = lsp_client::root().join("fixtures/hosts/restrictive-policies.json");
+    let mut client = Client::start(json!({"initializationOptions": {"host": host.to_str().unwrap()}}));
+    // The policy denies nested virtualization, which is on by default (PAS002, no line).
+    let d = client.open(URI, "# my 😀 settings\n[wsl2]\nswap=0\n");
+    let pas002 = by_code(&d, "PAS002");
+    assert_eq!(
+        pas002["range"],
+        range(0, 0, 0, 16),
+        "the whole first line, in UTF-16 units"
+    );
+    // Set in the file: on its key.
+    client.change(URI, 2, json!([{"text": "[wsl2]\nswap=0\nnestedVirtualization=true\n"}]));
+    let d = client.diagnostics(URI, 2);
+    assert_eq!(by_code(&d, "PAS002")["range"], range(2, 0, 2, 20));
+    assert_eq!(client.shutdown(), Ok(true));
+}
