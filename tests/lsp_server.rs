@@ -424,3 +424,34 @@ fn the_stdio_binary_speaks_lsp() {
     assert!(status.success(), "{status}");
     assert_eq!(diagnostics["diagnostics"][0]["code"], "KEY001");
 }
+
+#[test]
+fn a_changed_workspace_host_file_is_reloaded() {
+    let dir = tempfile::tempdir().unwrap();
+    let host_file = dir.path().join(".wslcfg-host.json");
+    std::fs::write(&host_file, r#"{"cpu": {"logicalProcessors": 64}}"#).unwrap();
+    let mut client = Client::start(json!({
+        "rootUri": file_uri(dir.path()),
+        "capabilities": capabilities(json!({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}}))
+    }));
+    assert_eq!(ids(&client.open(URI, PROCESSORS)), ["VAL008"]);
+    // The server asked to be told about changes of the file.
+    let registration = client
+        .server_requests
+        .iter()
+        .find(|r| r.method == "client/registerCapability")
+        .expect("a registration");
+    let registration = &registration.params["registrations"][0];
+    assert_eq!(registration["method"], "workspace/didChangeWatchedFiles");
+    assert_eq!(
+        registration["registerOptions"]["watchers"][0]["globPattern"],
+        "**/.wslcfg-host.json"
+    );
+    std::fs::write(&host_file, r#"{"cpu": {"logicalProcessors": 2}}"#).unwrap();
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": file_uri(&host_file), "type": 2}]}),
+    );
+    assert_eq!(ids(&client.diagnostics(URI, 1)), ["VAL008", "PAS001"]);
+    assert_eq!(client.shutdown(), Ok(true));
+}
