@@ -243,24 +243,24 @@ impl<'c> Server<'c> {
                 self.shutdown = true;
                 Ok(Value::Null)
             }
-            req::HoverRequest::METHOD => self.with_document::<req::HoverRequest>(params, |s, p| {
+            req::HoverRequest::METHOD => self.with_params::<req::HoverRequest>(params, |s, p| {
                 let tdp = p.text_document_position_params;
                 s.feature(&tdp.text_document.uri, |conv, a| {
                     serde_json::to_value(features::hover(conv, a, tdp.position))
                 })
             }),
-            req::Completion::METHOD => self.with_document::<req::Completion>(params, |s, p| {
+            req::Completion::METHOD => self.with_params::<req::Completion>(params, |s, p| {
                 let tdp = p.text_document_position;
                 s.feature(&tdp.text_document.uri, |conv, a| {
                     serde_json::to_value(features::completion(conv, a, tdp.position))
                 })
             }),
-            req::InlayHintRequest::METHOD => self.with_document::<req::InlayHintRequest>(params, |s, p| {
+            req::InlayHintRequest::METHOD => self.with_params::<req::InlayHintRequest>(params, |s, p| {
                 s.feature(&p.text_document.uri, |conv, a| {
                     serde_json::to_value(features::inlay_hints(conv, a, p.range))
                 })
             }),
-            req::CodeActionRequest::METHOD => self.with_document::<req::CodeActionRequest>(params, |s, p| {
+            req::CodeActionRequest::METHOD => self.with_params::<req::CodeActionRequest>(params, |s, p| {
                 let wanted = p.context.only.as_ref().is_none_or(|only| {
                     only.iter()
                         .any(|k| lsp_types::CodeActionKind::QUICKFIX.as_str().starts_with(k.as_str()))
@@ -295,7 +295,7 @@ impl<'c> Server<'c> {
     }
 
     /// Parses a request's parameters and runs `f`, catching panics.
-    fn with_document<R: req::Request>(
+    fn with_params<R: req::Request>(
         &mut self,
         params: Value,
         f: impl FnOnce(&mut Self, R::Params) -> Result<Value, serde_json::Error>,
