@@ -18,6 +18,7 @@ pub mod host;
 /// The launcher (`wslcfg-launch`): boots a VM from a plan; depends on [`plan`] only.
 pub mod launch;
 pub mod lint;
+pub mod output;
 pub mod passes;
 pub mod plan;
 pub mod registry;
