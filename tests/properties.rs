@@ -843,6 +843,10 @@ fn byte_scanner_matches_pest_on_large_inputs() {
         b"[wsl2]\n".repeat(2000),
         b"[a\n[\n[a]x\nk\nk=\\q\nk=\"\n".repeat(500),
     ];
+    // Values past the byte scanner's 64 KiB scratch limit (moved, not copied).
+    let long = "a\\tb \u{E9}\u{1F600} \"q \\\" \" ".repeat(6000);
+    inputs.push(format!("[wsl2]\nkernelCommandLine={long}\nmemory = {long}\0x  \n").into_bytes());
+    inputs.push(format!("k = {long}\\\n{long}\r").into_bytes());
     let mut line = Vec::new();
     for i in 0..3000u32 {
         line.extend_from_slice(format!("k{i} = \"v {i}\" # c\r\n\u{E9}=x\n").as_bytes());

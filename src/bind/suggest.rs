@@ -5,6 +5,7 @@
 use crate::diag::Diagnostic;
 use crate::registry::{self, KEYS, RETIRED, WSL_CONF_SECTIONS, leaf_of, section_of};
 use crate::syntax::Entry;
+use std::sync::OnceLock;
 
 pub fn unknown_key(d: &mut Diagnostic, entry: &Entry) {
     let written = entry.key.as_str();
@@ -24,13 +25,12 @@ pub fn unknown_key(d: &mut Diagnostic, entry: &Entry) {
         d.facts.insert("retired".into(), true.into());
         return;
     }
-    let same_leaf: Vec<&str> = KEYS
+    let same_leaf = KEYS
         .iter()
         .flat_map(|k| k.names.iter().copied())
-        .filter(|n| leaf_of(n).eq_ignore_ascii_case(leaf))
-        .collect();
-    if let Some(&target) = same_leaf.first() {
-        let canonical = registry::lookup(target).expect("a table name").spec().name();
+        .find(|n| leaf_of(n).eq_ignore_ascii_case(leaf));
+    if let Some(target) = same_leaf {
+        let canonical = super::lookup(target).expect("a table name").spec().name();
         let home = section_of(canonical);
         if section.is_empty() {
             d.add_help(&format!(
@@ -73,13 +73,20 @@ pub fn unknown_key(d: &mut Diagnostic, entry: &Entry) {
 
 /// The nearest key name (or alias), compared ignoring case, when it is close.
 pub fn nearest(written: &str) -> Option<&'static str> {
+    // Every key name (and alias) in table order, with its lowercase form.
+    static NAMES: OnceLock<Vec<(&'static str, String)>> = OnceLock::new();
+    let names = NAMES.get_or_init(|| {
+        KEYS.iter()
+            .flat_map(|k| k.names.iter().map(|&n| (n, n.to_ascii_lowercase())))
+            .collect()
+    });
     let lower = written.to_ascii_lowercase();
     let limit = |n: &str| 3.min(n.len() / 4).max(1);
-    KEYS.iter()
-        .flat_map(|k| k.names.iter().copied())
+    names
+        .iter()
         // The distance is at least the difference of the lengths: skip the hopeless.
-        .filter(|n| lower.len().abs_diff(n.len()) <= limit(n))
-        .map(|n| (strsim::osa_distance(&lower, &n.to_ascii_lowercase()), n))
+        .filter(|(n, _)| lower.len().abs_diff(n.len()) <= limit(n))
+        .map(|(n, n_lower)| (strsim::osa_distance(&lower, n_lower), *n))
         .filter(|(d, n)| *d <= limit(n))
         .min()
         .map(|(_, n)| n)
@@ -97,7 +104,17 @@ pub fn nearest_section(written: &str) -> Option<&'static str> {
 }
 
 pub fn is_known_section(section: &str) -> bool {
-    KEYS.iter()
-        .flat_map(|k| k.names.iter())
-        .any(|n| section_of(n).eq_ignore_ascii_case(section))
+    // The section part of every key name and alias, once each.
+    static SECTIONS: OnceLock<Vec<&'static str>> = OnceLock::new();
+    let sections = SECTIONS.get_or_init(|| {
+        let mut sections: Vec<&'static str> = Vec::new();
+        for n in KEYS.iter().flat_map(|k| k.names.iter()) {
+            let s = section_of(n);
+            if !sections.contains(&s) {
+                sections.push(s);
+            }
+        }
+        sections
+    });
+    sections.iter().any(|s| s.eq_ignore_ascii_case(section))
 }

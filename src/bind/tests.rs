@@ -432,3 +432,29 @@ fn unknown_key_suggestions() {
     assert_eq!(d.facts["suggestion"], "wsl2.memory");
     assert!(d.help.unwrap().contains("before any section"));
 }
+
+/// The length-bucketed lookup answers exactly like `registry::lookup`, for
+/// every name and alias in every case, and for near misses.
+#[test]
+fn fast_lookup_agrees_with_the_registry() {
+    let mut probes: Vec<String> = vec![String::new(), ".".into(), "x".into(), "wsl2.".into()];
+    for n in registry::KEYS.iter().flat_map(|k| k.names.iter()) {
+        probes.push(n.to_string());
+        probes.push(n.to_ascii_uppercase());
+        probes.push(n.to_ascii_lowercase());
+        probes.push(format!("{n}x"));
+        probes.push(n[..n.len() - 1].to_owned());
+        probes.push(registry::leaf_of(n).to_owned());
+    }
+    for p in &probes {
+        assert_eq!(super::lookup(p), registry::lookup(p), "{p}");
+    }
+}
+
+#[test]
+fn itoa_writes_decimal() {
+    for n in [0u32, 1, 9, 10, 99, 100, 4_294_967_295, 123_456] {
+        let mut buf = super::itoa_buf();
+        assert_eq!(super::itoa(n, &mut buf), n.to_string());
+    }
+}

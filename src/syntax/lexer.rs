@@ -13,11 +13,14 @@
 //! a section name, a diagnostic).
 
 use super::scan::{
-    Entry, Event, SectionHeader, ValueFlags, bad_escape_diag, count_lf, entry_key, finish_value, invalid_line_diag,
-    open_quote_diag, push_text, set_buffer,
+    Entry, Event, SectionHeader, ValueFlags, bad_escape_diag, count_lf, entry_key, finish_value, finish_value_vec,
+    invalid_line_diag, open_quote_diag, push_text, set_buffer,
 };
 use super::tree::{LineKind, Span, SyntaxTree, TokenKind};
 use crate::diag::DiagId;
+
+/// Values whose scratch buffer grew past this are moved out, not copied.
+const LARGE_VALUE: usize = 1 << 16;
 
 /// Scans decoded text. Never fails.
 pub fn scan(text: &str) -> (SyntaxTree, Vec<Event>) {
@@ -372,7 +375,12 @@ impl<'t> Scanner<'t> {
         let line = number + v.lfs;
         let mut flags = v.flags;
         flags.continued = line != number;
-        let value = finish_value(&self.value[..v.mark], &mut flags);
+        let value = if self.value.capacity() > LARGE_VALUE {
+            // A large value takes the scratch buffer instead of a copy of it.
+            finish_value_vec(std::mem::take(&mut self.value), v.mark, &mut flags)
+        } else {
+            finish_value(&self.value[..v.mark], &mut flags)
+        };
         let key = entry_key(&self.buffer, self.active_len, &self.text[key_start..key_end]);
         self.events.push(Event::Entry(Entry {
             key,

@@ -356,7 +356,7 @@ impl ValueScan {
             raw_end,
             mut flags,
         } = scan;
-        let value = finish_value(&bytes[..mark], &mut flags);
+        let value = finish_value_vec(bytes, mark, &mut flags);
         Scanned {
             value,
             span: Span::new(start, raw_end),
@@ -521,6 +521,20 @@ pub(super) fn finish_value(bytes: &[u8], flags: &mut ValueFlags) -> String {
     match std::str::from_utf8(bytes) {
         Ok(s) => s.to_owned(),
         Err(_) => String::from_utf8_lossy(bytes).into_owned(),
+    }
+}
+
+/// [`finish_value`] of `bytes[..mark]`, reusing the buffer (no copy of a
+/// large value).
+pub(super) fn finish_value_vec(mut bytes: Vec<u8>, mark: usize, flags: &mut ValueFlags) -> String {
+    bytes.truncate(mark);
+    if let Some(nul) = bytes.iter().position(|&b| b == 0) {
+        bytes.truncate(nul);
+        flags.nul = true;
+    }
+    match String::from_utf8(bytes) {
+        Ok(s) => s,
+        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
     }
 }
 
