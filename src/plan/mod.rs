@@ -251,11 +251,58 @@ impl HistoryStep {
     }
 }
 
+/// Whether serde_json's maps iterate sorted by name (its default) rather than
+/// in insertion order (its `preserve_order` feature, which some
+/// dev-dependencies switch on in test builds).
+fn maps_sort() -> bool {
+    static SORTS: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *SORTS.get_or_init(|| {
+        let mut m = Map::new();
+        m.insert("b".into(), Value::Null);
+        m.insert("a".into(), Value::Null);
+        m.keys().next().is_some_and(|k| k == "a")
+    })
+}
+
 impl Serialize for HistoryStep {
+    /// Members in the order a `Value` holding the step would give them
+    /// (sorted, or as [`HistoryStep::to_value`] inserts them), without
+    /// building the `Value`.
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        // Through a `Value`, so that member order is whatever serde_json
-        // gives a `Value` (sorted, or insertion order with `preserve_order`).
-        self.to_value().serialize(serializer)
+        use serde::ser::SerializeMap;
+        let sorted = maps_sort();
+        let mut map = match self {
+            HistoryStep::Other(v) => return v.serialize(serializer),
+            HistoryStep::Default { .. } => serializer.serialize_map(Some(3))?,
+            _ => serializer.serialize_map(Some(4))?,
+        };
+        match self {
+            HistoryStep::Default { rule, value } => {
+                map.serialize_entry("kind", "default")?;
+                map.serialize_entry("rule", rule)?;
+                map.serialize_entry("value", value)?;
+            }
+            HistoryStep::File { line, key, value } => {
+                if sorted {
+                    map.serialize_entry("key", key)?;
+                    map.serialize_entry("kind", "file")?;
+                    map.serialize_entry("line", line)?;
+                } else {
+                    map.serialize_entry("kind", "file")?;
+                    map.serialize_entry("line", line)?;
+                    map.serialize_entry("key", key)?;
+                }
+                map.serialize_entry("value", value)?;
+            }
+            HistoryStep::Pass { pass, reason, value } => {
+                map.serialize_entry("kind", "pass")?;
+                map.serialize_entry("pass", pass)?;
+                map.serialize_entry("reason", reason)?;
+                map.serialize_entry("value", value)?;
+            }
+            HistoryStep::Other(_) => unreachable!("returned above"),
+        }
+        map.end()
     }
 }
 
@@ -517,6 +564,11 @@ mod tests {
                 let v = step.to_value();
                 assert_eq!(&HistoryStep::from_value(v.clone()), step);
                 assert_eq!(serde_json::to_value(step).unwrap(), v);
+                assert_eq!(serde_json::to_string(step).unwrap(), serde_json::to_string(&v).unwrap());
+                assert_eq!(
+                    serde_json::to_string_pretty(step).unwrap(),
+                    serde_json::to_string_pretty(&v).unwrap()
+                );
             }
         }
         let steps = &sample().provenance["wsl2.memory"];
