@@ -5,8 +5,9 @@
 //! Every function below transcribes one rule of the grammar, with pest's
 //! ordered choice and greedy repetition; the comments name the rule. The
 //! equivalence is tested, not assumed: `tests/properties.rs` compares the two
-//! on arbitrary bytes and on structured `.wslconfig`-like input, and
-//! `tests/corpus.rs` on every corpus file (docs/architecture.md).
+//! on arbitrary bytes, on structured `.wslconfig`-like input, on every corpus
+//! and fixture file and on large inputs (docs/architecture.md, "The two
+//! scanners").
 //!
 //! Nothing is allocated per character or per token except the tree's own
 //! vectors; per line only what an event keeps (the key and value of an entry,

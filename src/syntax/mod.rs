@@ -27,7 +27,7 @@ pub fn parse(bytes: Vec<u8>) -> Parse {
 
 /// Decodes and scans a file's bytes with the pest grammar
 /// (`grammar/wslconfig.pest`), the executable specification. Gives exactly
-/// what [`parse`] gives (tests/properties.rs, tests/corpus.rs), only slower.
+/// what [`parse`] gives (tests/properties.rs), only slower.
 pub fn parse_pest(bytes: Vec<u8>) -> Parse {
     let source = Source::decode(bytes);
     let (tree, events) = scan::scan_pest(&source.text);

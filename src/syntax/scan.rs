@@ -4,8 +4,8 @@
 //! values, and SYN diagnostics, in file order.
 //!
 //! The runtime path is the hand-written byte scanner of `lexer.rs`, which
-//! gives exactly the same tree and events (`tests/properties.rs` and
-//! `tests/corpus.rs` compare the two); both build their diagnostics, keys and
+//! gives exactly the same tree and events (`tests/properties.rs`
+//! compares the two); both build their diagnostics, keys and
 //! values with the shared functions at the end of this file.
 
 use super::tree::{LineKind, Span, SyntaxTree, TokenKind};
