@@ -81,15 +81,43 @@ pub fn nearest(written: &str) -> Option<&'static str> {
             .collect()
     });
     let lower = written.to_ascii_lowercase();
+    let ascii = lower.is_ascii();
     let limit = |n: &str| 3.min(n.len() / 4).max(1);
     names
         .iter()
-        // The distance is at least the difference of the lengths: skip the hopeless.
+        // The distance is at least the difference of the lengths, and at
+        // least the bag distance: skip the hopeless.
         .filter(|(n, _)| lower.len().abs_diff(n.len()) <= limit(n))
+        .filter(|(n, n_lower)| !ascii || bag_distance(lower.as_bytes(), n_lower.as_bytes()) <= limit(n))
         .map(|(n, n_lower)| (strsim::osa_distance(&lower, n_lower), *n))
         .filter(|(d, n)| *d <= limit(n))
         .min()
         .map(|(_, n)| n)
+}
+
+/// The bag distance of two ASCII strings: the larger of the number of
+/// characters of `a` not matched in `b` and of `b` not matched in `a`, as
+/// multisets. Every edit of the OSA distance (insertion, deletion,
+/// substitution, adjacent transposition) changes it by at most one, so it is
+/// a lower bound of that distance, and a cheap one.
+pub(crate) fn bag_distance(a: &[u8], b: &[u8]) -> usize {
+    let mut count = [0i32; 128];
+    for &c in a {
+        count[(c & 0x7F) as usize] += 1;
+    }
+    for &c in b {
+        count[(c & 0x7F) as usize] -= 1;
+    }
+    let (mut only_a, mut only_b) = (0, 0);
+    for &c in a.iter().chain(b) {
+        let v = std::mem::take(&mut count[(c & 0x7F) as usize]);
+        if v > 0 {
+            only_a += v as usize;
+        } else {
+            only_b += (-v) as usize;
+        }
+    }
+    only_a.max(only_b)
 }
 
 /// The nearest section name, for a header that names no section.
