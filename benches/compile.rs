@@ -1,5 +1,6 @@
 //! The whole compiler in-process: parse → bind → passes → VM build → emit →
-//! plan with digest, for the bundled example and for an empty file.
+//! plan with digest, for the bundled example and for an empty file; and the
+//! two halves of sealing the example's plan.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
@@ -31,6 +32,25 @@ fn bench(c: &mut Criterion) {
             });
         }
     }
+    group.finish();
+
+    // The seal of the bundled example's plan: its RFC 8785 form, and SHA-256 over it.
+    let mut group = c.benchmark_group("seal");
+    let plan = compile(
+        "bench",
+        Some(EXAMPLE.as_bytes().to_vec()),
+        &LintOptions::default(),
+        Target::Wsl2,
+    )
+    .plan
+    .expect("compiles");
+    let canonical = plan.unsealed_canonical();
+    group.bench_function("canonical-typical", |b| {
+        b.iter(|| black_box(&plan).unsealed_canonical())
+    });
+    group.bench_function("sha256-typical", |b| {
+        b.iter(|| wslcfg::plan::canonical::digest_text(black_box(&canonical)))
+    });
     group.finish();
 }
 

@@ -1,6 +1,7 @@
-//! Front-end benchmarks: parse + bind of a typical file, of a 10 MB synthetic
-//! file, the same generator at 1/2/4/8 MB (linear scaling), and `lint_bytes`
-//! over the whole corpus. Results are recorded in docs/performance.md.
+//! Front-end benchmarks: parse + bind of a typical file (and, for comparison,
+//! parsing it through the pest grammar), of a 10 MB synthetic file, the same
+//! generator at 1/2/4/8 MB (linear scaling), and `lint_bytes` over the whole
+//! corpus. Results are recorded in docs/performance.md.
 //!
 //! `cargo bench --no-default-features --bench parse` runs in about three
 //! minutes on the project's 2-core machine.
@@ -12,7 +13,7 @@ use std::time::Duration;
 use wslcfg::bind::bind;
 use wslcfg::lint::{LintOptions, lint_bytes};
 use wslcfg::registry::Dialect;
-use wslcfg::syntax::parse;
+use wslcfg::syntax::{parse, parse_pest};
 
 /// A realistic `.wslconfig` of about 1 KB.
 const TYPICAL: &str = r#"# Settings apply across all Linux distros running on WSL 2
@@ -177,6 +178,14 @@ fn typical(c: &mut Criterion) {
         b.iter_batched(
             || lf.clone(),
             |bytes| black_box(parse(bytes).tree.lines().len()),
+            BatchSize::SmallInput,
+        )
+    });
+    // The same through the pest grammar (the specification; not the runtime path).
+    g.bench_function("parse_pest/lf", |b| {
+        b.iter_batched(
+            || lf.clone(),
+            |bytes| black_box(parse_pest(bytes).tree.lines().len()),
             BatchSize::SmallInput,
         )
     });

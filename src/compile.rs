@@ -4,8 +4,8 @@
 use crate::diag::{DiagId, Diagnostic, Severity, json};
 use crate::emit;
 use crate::lint::{FileReport, LintOptions, lint_bytes};
-use crate::passes::{self, Effective, VmBuild};
-use crate::plan::{FORMAT_VERSION, Plan, PlanDiagnostic};
+use crate::passes::{self, Effective, Origin, Step, VmBuild};
+use crate::plan::{FORMAT_VERSION, HistoryStep, Plan, PlanDiagnostic};
 use crate::registry::{self, Dialect};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -172,11 +172,7 @@ fn seal(
     let mut provenance = BTreeMap::new();
     if let Some(eff) = eff {
         for id in registry::ids() {
-            let steps = eff
-                .history(id)
-                .iter()
-                .map(|s| serde_json::to_value(s).expect("steps serialize"))
-                .collect();
+            let steps = eff.history(id).iter().map(history_step).collect();
             provenance.insert(id.spec().name().to_owned(), steps);
         }
     }
@@ -208,4 +204,63 @@ fn seal(
         digest: String::new(),
     }
     .seal()
+}
+
+/// A step of a value's history as the plan holds it.
+fn history_step(step: &Step) -> HistoryStep {
+    let value = step.value.clone();
+    match &step.origin {
+        Origin::Default { rule } => HistoryStep::Default {
+            rule: rule.clone(),
+            value,
+        },
+        Origin::File { line, key } => HistoryStep::File {
+            line: *line,
+            key: key.clone(),
+            value,
+        },
+        Origin::Pass { pass, reason } => HistoryStep::Pass {
+            pass: pass.clone(),
+            reason: reason.clone(),
+            value,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plan_history_steps_serialize_as_the_steps_do() {
+        // Default, file and pass steps: the same JSON, member order included.
+        let options = LintOptions::default();
+        let c = compile(
+            "t",
+            Some(b"[wsl2]\nprocessors=64\nmemory=4GB\n".to_vec()),
+            &options,
+            Target::Wsl2,
+        );
+        let eff = c.effective().expect("effective");
+        let mut kinds = std::collections::BTreeSet::new();
+        for id in registry::ids() {
+            for step in eff.history(id) {
+                let typed = history_step(step);
+                let serialized = serde_json::to_value(step).unwrap();
+                assert_eq!(typed.to_value(), serialized);
+                assert_eq!(
+                    serde_json::to_string(&typed).unwrap(),
+                    serde_json::to_string(&serialized).unwrap()
+                );
+                assert_eq!(HistoryStep::from_value(serialized), typed);
+                kinds.insert(
+                    serde_json::to_value(&typed).unwrap()["kind"]
+                        .as_str()
+                        .unwrap()
+                        .to_owned(),
+                );
+            }
+        }
+        assert_eq!(kinds.into_iter().collect::<Vec<_>>(), ["default", "file", "pass"]);
+    }
 }

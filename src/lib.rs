@@ -22,6 +22,7 @@ pub mod lint;
 /// The language server (`wslcfg lsp`); the `lsp` feature.
 #[cfg(feature = "lsp")]
 pub mod lsp;
+pub mod output;
 pub mod passes;
 pub mod plan;
 pub mod registry;

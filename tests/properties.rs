@@ -12,6 +12,11 @@
 //! * line numbers follow grammar.md §8 (every LF counts, a lone CR only where
 //!   it ends a header or a value), and the scanner's events and the binder's
 //!   and lint's diagnostics come in file order (diagnostics.md §8);
+//! * the runtime byte scanner (`syntax::parse`, src/syntax/lexer.rs) gives
+//!   exactly the tree and the events (every token, line, section, entry and
+//!   SYN diagnostic, all fields) of the pest grammar (`syntax::parse_pest`,
+//!   grammar/wslconfig.pest), on every generated input, every corpus file and
+//!   the fixed and large cases below;
 //! * the scanner agrees with an independent character-at-a-time transcription
 //!   of grammar.md §3–§9 and quirks Q1–Q4 on every section, entry (full key,
 //!   value, line) and SYN diagnostic;
@@ -222,9 +227,33 @@ fn check_parse(input: &[u8]) -> Parse {
     parse
 }
 
+/// The byte scanner and the pest grammar give the same tree and events.
+fn check_pest(input: &[u8], parse: &Parse) {
+    let pest = syntax::parse_pest(input.to_vec());
+    if parse.tree == pest.tree && parse.events == pest.events {
+        return;
+    }
+    let (a, b) = (parse.tree.all_tokens(), pest.tree.all_tokens());
+    let token = (0..a.len().max(b.len())).find(|&i| a.get(i) != b.get(i));
+    let (a_lines, b_lines) = (parse.tree.lines(), pest.tree.lines());
+    let line = (0..a_lines.len().max(b_lines.len())).find(|&i| a_lines.get(i) != b_lines.get(i));
+    let event = (0..parse.events.len().max(pest.events.len())).find(|&i| parse.events.get(i) != pest.events.get(i));
+    panic!(
+        "byte scanner and pest differ for {:?}:\n  token {token:?}: {:?} / pest {:?}\n  line {line:?}: {:?} / pest {:?}\n  event {event:?}: {:?} / pest {:?}",
+        parse.source.text,
+        token.and_then(|i| a.get(i)),
+        token.and_then(|i| b.get(i)),
+        line.and_then(|i| a_lines.get(i)),
+        line.and_then(|i| b_lines.get(i)),
+        event.and_then(|i| parse.events.get(i)),
+        event.and_then(|i| pest.events.get(i)),
+    );
+}
+
 /// Everything: parse, bind in both dialects, lint in both dialects.
 fn check_all(input: &[u8]) {
     let parse = check_parse(input);
+    check_pest(input, &parse);
     check_reference(&parse);
     let source = &parse.source;
     let text = source.text.as_str();
@@ -731,6 +760,100 @@ proptest! {
     #[test]
     fn utf16le_bom_grammar(input in utf16_body()) {
         check_all(&with_prefix(b"\xFF\xFE", input));
+    }
+}
+
+proptest! {
+    #![proptest_config(config(4096))]
+
+    /// The equivalence of the byte scanner and the pest grammar alone, with
+    /// more cases than the properties above (no binding or lint).
+    #[test]
+    fn byte_scanner_matches_pest(input in prop_oneof![
+        prop::collection::vec(any::<u8>(), 0..300),
+        grammar_bytes(80),
+        lines(),
+        dense_lines(),
+        prop::collection::vec(typed_line(), 1..6).prop_map(|l| l.concat().into_bytes()),
+        utf16_body().prop_map(|b| with_prefix(b"\xFF\xFE", b)),
+    ]) {
+        let parse = syntax::parse(input.clone());
+        check_pest(&input, &parse);
+    }
+}
+
+/// The equivalence on every file of the corpus (`shared/corpus/wslconfig`),
+/// whole and cut after every line end, and on every fixture file.
+#[test]
+fn byte_scanner_matches_pest_on_corpus() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    for dir in [root.join("../shared/corpus/wslconfig"), root.join("fixtures")] {
+        let mut stack = vec![dir];
+        while let Some(dir) = stack.pop() {
+            let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+            for entry in entries.flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else if path.file_name().is_some_and(|n| n != "MANIFEST.tsv") {
+                    files.push(path);
+                }
+            }
+        }
+    }
+    assert!(
+        files.len() > 236,
+        "the corpus and the fixtures are there ({} files)",
+        files.len()
+    );
+    for path in files {
+        let bytes = std::fs::read(&path).expect("readable");
+        if bytes.len() > 1 << 20 {
+            continue;
+        }
+        check_pest(&bytes, &syntax::parse(bytes.clone()));
+        // Every prefix that ends after a line end or before a quote or a
+        // backslash: the end of the file in the middle of every construct.
+        for (i, &b) in bytes.iter().enumerate() {
+            if matches!(b, b'\n' | b'\r' | b'"' | b'\\' | b'=' | b'#') {
+                for cut in [&bytes[..i], &bytes[..=i]] {
+                    check_pest(cut, &syntax::parse(cut.to_vec()));
+                }
+            }
+        }
+    }
+}
+
+/// The equivalence on larger inputs than the properties generate.
+#[test]
+fn byte_scanner_matches_pest_on_large_inputs() {
+    let mut inputs: Vec<Vec<u8>> = vec![
+        b"[wsl2]\nkernelCommandLine=a\\\n"
+            .iter()
+            .copied()
+            .chain(b"b\\\r\n".repeat(2000))
+            .chain(*b"c")
+            .collect(),
+        [&b"k="[..], &b"\"".repeat(4001)].concat(),
+        [&b"k="[..], &b"\" \\n\t\"".repeat(1000)].concat(),
+        b"\r".repeat(5000),
+        b" \t\r".repeat(3000),
+        b"\"".repeat(3000),
+        b"[wsl2]\n".repeat(2000),
+        b"[a\n[\n[a]x\nk\nk=\\q\nk=\"\n".repeat(500),
+    ];
+    // Values past the byte scanner's 64 KiB scratch limit (moved, not copied).
+    let long = "a\\tb \u{E9}\u{1F600} \"q \\\" \" ".repeat(6000);
+    inputs.push(format!("[wsl2]\nkernelCommandLine={long}\nmemory = {long}\0x  \n").into_bytes());
+    inputs.push(format!("k = {long}\\\n{long}\r").into_bytes());
+    let mut line = Vec::new();
+    for i in 0..3000u32 {
+        line.extend_from_slice(format!("k{i} = \"v {i}\" # c\r\n\u{E9}=x\n").as_bytes());
+    }
+    inputs.push(line);
+    for input in inputs {
+        check_pest(&input, &syntax::parse(input.clone()));
     }
 }
 

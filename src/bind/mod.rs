@@ -11,6 +11,7 @@ pub use value::{Swiotlb, Value};
 use crate::diag::{DiagId, Diagnostic, Related};
 use crate::registry::{self, Dialect, KeyId, ValueType};
 use crate::syntax::{Entry, Event, Parse, Span};
+use std::sync::OnceLock;
 
 /// One key as the file set it: the first occurrence of the key or an alias.
 #[derive(Clone, Debug, PartialEq)]
@@ -79,6 +80,57 @@ pub struct Bound {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// [`registry::lookup`] with the names bucketed by length (built once): the
+/// first key in table order with a name equal ignoring ASCII case.
+pub(crate) fn lookup(name: &str) -> Option<KeyId> {
+    static BY_LEN: OnceLock<Vec<Vec<(&'static str, KeyId)>>> = OnceLock::new();
+    let by_len = BY_LEN.get_or_init(|| {
+        let mut by_len: Vec<Vec<(&'static str, KeyId)>> = Vec::new();
+        for id in registry::ids() {
+            for &n in id.spec().names {
+                if by_len.len() <= n.len() {
+                    by_len.resize(n.len() + 1, Vec::new());
+                }
+                by_len[n.len()].push((n, id));
+            }
+        }
+        by_len
+    });
+    by_len
+        .get(name.len())?
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|&(_, id)| id)
+}
+
+/// The pieces joined, allocated once (what `format!` gives for `{}`s, without
+/// its machinery on the per-entry path).
+pub(crate) fn concat(parts: &[&str]) -> String {
+    let mut s = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+    for p in parts {
+        s.push_str(p);
+    }
+    s
+}
+
+fn itoa_buf() -> [u8; 10] {
+    [0; 10]
+}
+
+/// The decimal digits of `n` (as `n.to_string()`), written into `buf`.
+fn itoa(mut n: u32, buf: &mut [u8; 10]) -> &str {
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    std::str::from_utf8(&buf[i..]).expect("digits")
+}
+
 /// Binds a parsed file.
 pub fn bind(parse: &Parse, dialect: Dialect) -> Bound {
     let mut binder = Binder {
@@ -119,8 +171,8 @@ impl Binder {
             start: entry.key_span.start,
             end: entry.value_span.end.max(entry.key_span.end),
         };
-        let Some(key) = registry::lookup(&entry.key) else {
-            let mut d = Diagnostic::new(DiagId::KEY001, format!("unknown key `{}`", entry.key))
+        let Some(key) = lookup(&entry.key) else {
+            let mut d = Diagnostic::new(DiagId::KEY001, concat(&["unknown key `", &entry.key, "`"]))
                 .at(entry.line, entry.key_span)
                 .key(entry.key.clone())
                 .label("WSL ignores this line");
@@ -129,12 +181,16 @@ impl Binder {
             return;
         };
         if let Some(first) = self.config.setting(key) {
+            let mut line = itoa_buf();
+            let first_line = itoa(first.line, &mut line);
             let d = Diagnostic::new(
                 DiagId::KEY002,
-                format!(
-                    "duplicate key `{}`: WSL keeps the first occurrence on line {}",
-                    entry.key, first.line
-                ),
+                concat(&[
+                    "duplicate key `",
+                    &entry.key,
+                    "`: WSL keeps the first occurrence on line ",
+                    first_line,
+                ]),
             )
             .at(entry.line, whole)
             .key(entry.key.clone())
@@ -145,7 +201,7 @@ impl Binder {
             .related(Related {
                 span: first.key_span,
                 line: first.line,
-                message: format!("first set here as `{}`", first.written),
+                message: concat(&["first set here as `", &first.written, "`"]),
             });
             self.diagnostics.push(d);
             return;

@@ -5,6 +5,7 @@
 use crate::diag::Diagnostic;
 use crate::registry::{self, KEYS, RETIRED, WSL_CONF_SECTIONS, leaf_of, section_of};
 use crate::syntax::Entry;
+use std::sync::OnceLock;
 
 pub fn unknown_key(d: &mut Diagnostic, entry: &Entry) {
     let written = entry.key.as_str();
@@ -24,13 +25,12 @@ pub fn unknown_key(d: &mut Diagnostic, entry: &Entry) {
         d.facts.insert("retired".into(), true.into());
         return;
     }
-    let same_leaf: Vec<&str> = KEYS
+    let same_leaf = KEYS
         .iter()
         .flat_map(|k| k.names.iter().copied())
-        .filter(|n| leaf_of(n).eq_ignore_ascii_case(leaf))
-        .collect();
-    if let Some(&target) = same_leaf.first() {
-        let canonical = registry::lookup(target).expect("a table name").spec().name();
+        .find(|n| leaf_of(n).eq_ignore_ascii_case(leaf));
+    if let Some(target) = same_leaf {
+        let canonical = super::lookup(target).expect("a table name").spec().name();
         let home = section_of(canonical);
         if section.is_empty() {
             d.add_help(&format!(
@@ -73,16 +73,51 @@ pub fn unknown_key(d: &mut Diagnostic, entry: &Entry) {
 
 /// The nearest key name (or alias), compared ignoring case, when it is close.
 pub fn nearest(written: &str) -> Option<&'static str> {
+    // Every key name (and alias) in table order, with its lowercase form.
+    static NAMES: OnceLock<Vec<(&'static str, String)>> = OnceLock::new();
+    let names = NAMES.get_or_init(|| {
+        KEYS.iter()
+            .flat_map(|k| k.names.iter().map(|&n| (n, n.to_ascii_lowercase())))
+            .collect()
+    });
     let lower = written.to_ascii_lowercase();
+    let ascii = lower.is_ascii();
     let limit = |n: &str| 3.min(n.len() / 4).max(1);
-    KEYS.iter()
-        .flat_map(|k| k.names.iter().copied())
-        // The distance is at least the difference of the lengths: skip the hopeless.
-        .filter(|n| lower.len().abs_diff(n.len()) <= limit(n))
-        .map(|n| (strsim::osa_distance(&lower, &n.to_ascii_lowercase()), n))
+    names
+        .iter()
+        // The distance is at least the difference of the lengths, and at
+        // least the bag distance: skip the hopeless.
+        .filter(|(n, _)| lower.len().abs_diff(n.len()) <= limit(n))
+        .filter(|(n, n_lower)| !ascii || bag_distance(lower.as_bytes(), n_lower.as_bytes()) <= limit(n))
+        .map(|(n, n_lower)| (strsim::osa_distance(&lower, n_lower), *n))
         .filter(|(d, n)| *d <= limit(n))
         .min()
         .map(|(_, n)| n)
+}
+
+/// The bag distance of two ASCII strings: the larger of the number of
+/// characters of `a` not matched in `b` and of `b` not matched in `a`, as
+/// multisets. Every edit of the OSA distance (insertion, deletion,
+/// substitution, adjacent transposition) changes it by at most one, so it is
+/// a lower bound of that distance, and a cheap one.
+pub(crate) fn bag_distance(a: &[u8], b: &[u8]) -> usize {
+    let mut count = [0i32; 128];
+    for &c in a {
+        count[(c & 0x7F) as usize] += 1;
+    }
+    for &c in b {
+        count[(c & 0x7F) as usize] -= 1;
+    }
+    let (mut only_a, mut only_b) = (0, 0);
+    for &c in a.iter().chain(b) {
+        let v = std::mem::take(&mut count[(c & 0x7F) as usize]);
+        if v > 0 {
+            only_a += v as usize;
+        } else {
+            only_b += (-v) as usize;
+        }
+    }
+    only_a.max(only_b)
 }
 
 /// The nearest section name, for a header that names no section.
@@ -97,7 +132,17 @@ pub fn nearest_section(written: &str) -> Option<&'static str> {
 }
 
 pub fn is_known_section(section: &str) -> bool {
-    KEYS.iter()
-        .flat_map(|k| k.names.iter())
-        .any(|n| section_of(n).eq_ignore_ascii_case(section))
+    // The section part of every key name and alias, once each.
+    static SECTIONS: OnceLock<Vec<&'static str>> = OnceLock::new();
+    let sections = SECTIONS.get_or_init(|| {
+        let mut sections: Vec<&'static str> = Vec::new();
+        for n in KEYS.iter().flat_map(|k| k.names.iter()) {
+            let s = section_of(n);
+            if !sections.contains(&s) {
+                sections.push(s);
+            }
+        }
+        sections
+    });
+    sections.iter().any(|s| s.eq_ignore_ascii_case(section))
 }

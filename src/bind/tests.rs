@@ -432,3 +432,100 @@ fn unknown_key_suggestions() {
     assert_eq!(d.facts["suggestion"], "wsl2.memory");
     assert!(d.help.unwrap().contains("before any section"));
 }
+
+/// The length-bucketed lookup answers exactly like `registry::lookup`, for
+/// every name and alias in every case, and for near misses.
+#[test]
+fn fast_lookup_agrees_with_the_registry() {
+    let mut probes: Vec<String> = vec![String::new(), ".".into(), "x".into(), "wsl2.".into()];
+    for n in registry::KEYS.iter().flat_map(|k| k.names.iter()) {
+        probes.push(n.to_string());
+        probes.push(n.to_ascii_uppercase());
+        probes.push(n.to_ascii_lowercase());
+        probes.push(format!("{n}x"));
+        probes.push(n[..n.len() - 1].to_owned());
+        probes.push(registry::leaf_of(n).to_owned());
+    }
+    for p in &probes {
+        assert_eq!(super::lookup(p), registry::lookup(p), "{p}");
+    }
+}
+
+#[test]
+fn itoa_writes_decimal() {
+    for n in [0u32, 1, 9, 10, 99, 100, 4_294_967_295, 123_456] {
+        let mut buf = super::itoa_buf();
+        assert_eq!(super::itoa(n, &mut buf), n.to_string());
+    }
+}
+
+/// `suggest::nearest` with its bag-distance filter answers exactly like the
+/// plain search over every name (the filter only skips names whose distance
+/// is over the limit anyway), on every name with one or two edits.
+#[test]
+fn nearest_unchanged_by_the_bag_filter() {
+    fn plain(written: &str) -> Option<&'static str> {
+        let lower = written.to_ascii_lowercase();
+        let limit = |n: &str| 3.min(n.len() / 4).max(1);
+        registry::KEYS
+            .iter()
+            .flat_map(|k| k.names.iter().copied())
+            .filter(|n| lower.len().abs_diff(n.len()) <= limit(n))
+            .map(|n| (strsim::osa_distance(&lower, &n.to_ascii_lowercase()), n))
+            .filter(|(d, n)| *d <= limit(n))
+            .min()
+            .map(|(_, n)| n)
+    }
+    let mut probes: Vec<String> = vec![String::new(), "x".into(), "wsl2.memroy".into(), "é".into()];
+    for n in registry::KEYS.iter().flat_map(|k| k.names.iter()) {
+        let b = n.as_bytes();
+        for i in 0..b.len() {
+            let mut del = b.to_vec();
+            del.remove(i);
+            let mut sub = b.to_vec();
+            sub[i] = b'q';
+            let mut ins = b.to_vec();
+            ins.insert(i, b'z');
+            let mut two = sub.clone();
+            two.remove(0);
+            for p in [del, sub, ins, two] {
+                probes.push(String::from_utf8(p).unwrap());
+            }
+            if i + 1 < b.len() {
+                let mut swap = b.to_vec();
+                swap.swap(i, i + 1);
+                probes.push(String::from_utf8(swap).unwrap());
+            }
+        }
+        probes.push(n.to_ascii_uppercase());
+    }
+    for p in &probes {
+        assert_eq!(suggest::nearest(p), plain(p), "{p}");
+    }
+}
+
+#[test]
+fn bag_distance_is_a_lower_bound_of_osa() {
+    let words = [
+        "",
+        "a",
+        "ab",
+        "ba",
+        "abc",
+        "memory",
+        "memroy",
+        "wsl2.memory",
+        "wsl2.swap",
+        "kernel",
+        "xyz",
+    ];
+    for a in words {
+        for b in words {
+            let bag = suggest::bag_distance(a.as_bytes(), b.as_bytes());
+            assert!(bag <= strsim::osa_distance(a, b), "{a} {b}");
+        }
+    }
+    assert_eq!(suggest::bag_distance(b"memory", b"memroy"), 0);
+    assert_eq!(suggest::bag_distance(b"abc", b"xbc"), 1);
+    assert_eq!(suggest::bag_distance(b"abc", b"abcde"), 2);
+}

@@ -10,7 +10,7 @@
 use super::Refusal;
 use crate::diag::{DiagId, Diagnostic};
 use std::fs::{self, Metadata, Permissions};
-use std::io::{self, Read, Write};
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
@@ -183,22 +183,17 @@ pub fn commit_with(
         .real
         .file_name()
         .map_or_else(|| "wslconfig".into(), |n| n.to_string_lossy().into_owned());
-    let prefix = format!(".{name}.");
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(&prefix).suffix(".wslcfg-tmp");
-    // A new file gets the usual permissions (the umask applies).
-    #[cfg(unix)]
-    if target.permissions.is_none() {
-        use std::os::unix::fs::PermissionsExt;
-        builder.permissions(Permissions::from_mode(0o666));
-    }
-    let mut tmp = builder.tempfile_in(&dir).map_err(fail)?;
-    tmp.write_all(bytes).map_err(fail)?;
-    tmp.flush().map_err(fail)?;
-    if let Some(p) = &target.permissions {
-        fs::set_permissions(tmp.path(), p.clone()).map_err(fail)?;
-    }
-    tmp.as_file().sync_all().map_err(fail)?;
+    // Written, given the original's permissions (a new file gets the usual
+    // ones, the umask applies) and flushed by the shared atomic writer.
+    let tmp = crate::output::stage(
+        &dir,
+        &format!(".{name}."),
+        ".wslcfg-tmp",
+        bytes,
+        target.permissions.as_ref(),
+        &mut crate::output::Uninterrupted,
+    )
+    .map_err(fail)?;
     before_rename(tmp.path()).map_err(fail)?;
     // SHOULD (§7.1): another program wrote the file meanwhile — keep its version.
     let now = fs::metadata(&target.real).ok().map(|m| Stamp::of(&m));

@@ -151,42 +151,71 @@ fn document(
     devices: Map<String, Value>,
     debug_options: Map<String, Value>,
 ) -> Value {
-    json!({
-        "Owner": owner,
-        "SchemaVersion": { "Major": major, "Minor": minor },
-        "ShouldTerminateOnLastHandleClosed": true,
-        "VirtualMachine": {
-            "StopOnReset": true,
-            "Chipset": chipset,
-            "ComputeTopology": { "Processor": processor, "Memory": memory },
-            "Devices": devices,
-            "DebugOptions": debug_options,
-        },
-    })
+    // Built member by member: `json!` would copy every interpolated `Value`.
+    object([
+        ("Owner", Value::from(owner)),
+        (
+            "SchemaVersion",
+            object([("Major", Value::from(major)), ("Minor", Value::from(minor))]),
+        ),
+        ("ShouldTerminateOnLastHandleClosed", Value::Bool(true)),
+        (
+            "VirtualMachine",
+            object([
+                ("StopOnReset", Value::Bool(true)),
+                ("Chipset", chipset),
+                (
+                    "ComputeTopology",
+                    object([
+                        ("Processor", Value::Object(processor)),
+                        ("Memory", Value::Object(memory)),
+                    ]),
+                ),
+                ("Devices", Value::Object(devices)),
+                ("DebugOptions", Value::Object(debug_options)),
+            ]),
+        ),
+    ])
+}
+
+/// An object with these members, inserted in this order.
+fn object<const N: usize>(members: [(&str, Value); N]) -> Value {
+    let mut map = Map::new();
+    for (name, value) in members {
+        map.insert(name.to_owned(), value);
+    }
+    Value::Object(map)
 }
 
 /// x64: `LinuxKernelDirect`; arm64: UEFI booting `\kernel` from a VmbFs root.
 fn chipset(arch: Arch, kernel: &str, initrd: &str, boot_root: &str, cmdline: String) -> Value {
     match arch {
-        Arch::X64 => json!({
-            "UseUtc": true,
-            "LinuxKernelDirect": {
-                "KernelFilePath": kernel,
-                "InitRdPath": initrd,
-                "KernelCmdLine": cmdline,
-            },
-        }),
-        Arch::Arm64 => json!({
-            "UseUtc": true,
-            "Uefi": {
-                "BootThis": {
-                    "DeviceType": "VmbFs",
-                    "VmbFsRootPath": boot_root,
-                    "DevicePath": "\\kernel",
-                    "OptionalData": cmdline,
-                },
-            },
-        }),
+        Arch::X64 => object([
+            ("UseUtc", Value::Bool(true)),
+            (
+                "LinuxKernelDirect",
+                object([
+                    ("KernelFilePath", Value::from(kernel)),
+                    ("InitRdPath", Value::from(initrd)),
+                    ("KernelCmdLine", Value::String(cmdline)),
+                ]),
+            ),
+        ]),
+        Arch::Arm64 => object([
+            ("UseUtc", Value::Bool(true)),
+            (
+                "Uefi",
+                object([(
+                    "BootThis",
+                    object([
+                        ("DeviceType", Value::from("VmbFs")),
+                        ("VmbFsRootPath", Value::from(boot_root)),
+                        ("DevicePath", Value::from("\\kernel")),
+                        ("OptionalData", Value::String(cmdline)),
+                    ]),
+                )]),
+            ),
+        ]),
     }
 }
 
@@ -213,34 +242,40 @@ fn base_devices(host: &HostProfile, disks: &[&str], com_ports: Map<String, Value
         .iter()
         .enumerate()
         .map(|(lun, path)| {
-            let disk = json!({
-                "Type": "VirtualDisk",
-                "Path": path,
-                "ReadOnly": true,
-                "SupportCompressedVolumes": true,
-                "AlwaysAllowSparseFiles": true,
-                "SupportEncryptedFiles": true,
-            });
+            let disk = object([
+                ("Type", Value::from("VirtualDisk")),
+                ("Path", Value::from(*path)),
+                ("ReadOnly", Value::Bool(true)),
+                ("SupportCompressedVolumes", Value::Bool(true)),
+                ("AlwaysAllowSparseFiles", Value::Bool(true)),
+                ("SupportEncryptedFiles", Value::Bool(true)),
+            ]);
             (lun.to_string(), disk)
         })
         .collect();
     let mut devices = Map::new();
     devices.insert("ComPorts".into(), Value::Object(com_ports));
-    devices.insert("Plan9".into(), json!({}));
-    devices.insert("Battery".into(), json!({}));
+    devices.insert("Plan9".into(), Value::Object(Map::new()));
+    devices.insert("Battery".into(), Value::Object(Map::new()));
     devices.insert(
         "HvSocket".into(),
-        json!({ "HvSocketConfig": {
-            "DefaultBindSecurityDescriptor": sddl,
-            "DefaultConnectSecurityDescriptor": sddl,
-        }}),
+        object([(
+            "HvSocketConfig",
+            object([
+                ("DefaultBindSecurityDescriptor", Value::from(sddl.as_str())),
+                ("DefaultConnectSecurityDescriptor", Value::String(sddl)),
+            ]),
+        )]),
     );
-    devices.insert("Scsi".into(), json!({ "0": { "Attachments": attachments } }));
+    devices.insert(
+        "Scsi".into(),
+        object([("0", object([("Attachments", Value::Object(attachments))]))]),
+    );
     devices
 }
 
 fn named_pipe(pipe: &str) -> Value {
-    json!({ "NamedPipe": pipe })
+    object([("NamedPipe", Value::from(pipe))])
 }
 
 /// `VirtioSerial` with ports keyed `"0"`, `"1"`, … in order.
@@ -249,11 +284,15 @@ fn virtio_serial(ports: &[(&str, &str)]) -> Value {
         .iter()
         .enumerate()
         .map(|(i, (name, pipe))| {
-            let port = json!({ "Name": name, "NamedPipe": pipe, "ConsoleSupport": true });
+            let port = object([
+                ("Name", Value::from(*name)),
+                ("NamedPipe", Value::from(*pipe)),
+                ("ConsoleSupport", Value::Bool(true)),
+            ]);
             (i.to_string(), port)
         })
         .collect();
-    json!({ "Ports": ports })
+    object([("Ports", Value::Object(ports))])
 }
 
 /// The WSLC vmmem suffix: every character outside `A–Z a–z 0–9 - _` becomes `_`.

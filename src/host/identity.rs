@@ -19,24 +19,44 @@ pub fn bare_lower(guid: &str) -> String {
     guid.trim().trim_matches(|c| c == '{' || c == '}').to_ascii_lowercase()
 }
 
-/// A pipe the profile gives, or `\\.\pipe\{<v5 of "<machine id>/pipe/<name>">}`.
-fn pipe(given: &Option<String>, machine_id: &str, name: &str) -> String {
-    match given {
-        Some(p) => p.clone(),
-        None => format!(r"\\.\pipe\{{{}}}", v5(&format!("{machine_id}/pipe/{name}"))),
+/// The pipes derived from a machine id, in the order of [`PIPES`].
+type Derived = [String; 5];
+
+/// The names of the derived pipes.
+const PIPES: [&str; 5] = ["debugConsole", "kernelDebug", "dmesgEarly", "dmesgVirtio", "telemetry"];
+
+/// `\\.\pipe\{<v5 of "<machine id>/pipe/<name>">}` for every name of [`PIPES`].
+/// Each costs a SHA-1, and every compilation for one host asks for the same
+/// ones, so the last machine id's pipes are kept per thread (a pure function
+/// of the id either way).
+fn derived_pipes(machine_id: &str) -> Derived {
+    thread_local! {
+        static LAST: std::cell::RefCell<Option<(String, Derived)>> = const { std::cell::RefCell::new(None) };
     }
+    LAST.with(|last| {
+        let mut last = last.borrow_mut();
+        if let Some((id, pipes)) = &*last
+            && id == machine_id
+        {
+            return pipes.clone();
+        }
+        let pipes = PIPES.map(|name| format!(r"\\.\pipe\{{{}}}", v5(&format!("{machine_id}/pipe/{name}"))));
+        *last = Some((machine_id.to_owned(), pipes.clone()));
+        pipes
+    })
 }
 
-/// Every named pipe of the VM.
+/// Every named pipe of the VM: the profile's, else derived.
 pub fn pipe_names(host: &HostProfile) -> PipeNames {
-    let id = host.machine_id();
     let p = &host.pipes;
+    let [debug_console, kernel_debug, dmesg_early, dmesg_virtio, telemetry] = derived_pipes(&host.machine_id());
+    let pick = |given: &Option<String>, derived: String| given.clone().unwrap_or(derived);
     PipeNames {
-        debug_console: pipe(&p.debug_console, &id, "debugConsole"),
-        kernel_debug: pipe(&p.kernel_debug, &id, "kernelDebug"),
-        dmesg_early: pipe(&p.dmesg_early, &id, "dmesgEarly"),
-        dmesg_virtio: pipe(&p.dmesg_virtio, &id, "dmesgVirtio"),
-        telemetry: pipe(&p.telemetry, &id, "telemetry"),
+        debug_console: pick(&p.debug_console, debug_console),
+        kernel_debug: pick(&p.kernel_debug, kernel_debug),
+        dmesg_early: pick(&p.dmesg_early, dmesg_early),
+        dmesg_virtio: pick(&p.dmesg_virtio, dmesg_virtio),
+        telemetry: pick(&p.telemetry, telemetry),
         debug_shell: format!(r"\\.\pipe\wsl_debugshell_{}", host.user.sid),
     }
 }
@@ -103,5 +123,28 @@ mod tests {
         assert!(pipes.dmesg_virtio.starts_with(r"\\.\pipe\{") && pipes.dmesg_virtio.ends_with('}'));
         assert_ne!(pipes.dmesg_virtio, pipes.telemetry);
         assert_eq!(pipes, pipe_names(&host));
+    }
+
+    #[test]
+    fn derived_pipes_follow_the_machine_id() {
+        // The per-thread cache never hands one machine's pipes to another.
+        let mut a = HostProfile::default();
+        a.vm.id = "{3F2504E0-4F89-11D3-9A0C-0305E82C3301}".into();
+        let mut b = a.clone();
+        b.vm.id = "0F8FAD5B-D9CB-469F-A165-70867728950E".into();
+        let expected =
+            |h: &HostProfile, name: &str| format!(r"\\.\pipe\{{{}}}", v5(&format!("{}/pipe/{name}", h.machine_id())));
+        for h in [&a, &b, &a, &b] {
+            let p = pipe_names(h);
+            assert_eq!(p.debug_console, expected(h, "debugConsole"));
+            assert_eq!(p.kernel_debug, expected(h, "kernelDebug"));
+            assert_eq!(p.dmesg_early, expected(h, "dmesgEarly"));
+            assert_eq!(p.dmesg_virtio, expected(h, "dmesgVirtio"));
+            assert_eq!(p.telemetry, expected(h, "telemetry"));
+        }
+        let mut given = a.clone();
+        given.pipes.telemetry = Some(r"\\.\pipe\mine".into());
+        assert_eq!(pipe_names(&given).telemetry, r"\\.\pipe\mine");
+        assert_eq!(pipe_names(&given).dmesg_virtio, pipe_names(&a).dmesg_virtio);
     }
 }

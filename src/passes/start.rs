@@ -56,14 +56,16 @@ pub fn start(config: &Config, host: &HostProfile) -> Effective {
     let mut present = Vec::with_capacity(registry::KEYS.len());
     for id in registry::ids() {
         let default = default_value(id, host);
-        let mut steps = vec![Step {
+        // The default, the file's value and usually at most one pass.
+        let mut steps = Vec::with_capacity(3);
+        steps.push(Step {
             origin: Origin::Default {
                 rule: id.spec().default.describe(),
             },
             value: default
                 .as_ref()
                 .map_or(serde_json::Value::Null, |v| v.to_json(config.dialect)),
-        }];
+        });
         let mut value = default;
         if let Some(s) = config.setting(id)
             && let Some(v) = &s.value

@@ -2,6 +2,7 @@
 //! a tree that covers every byte, plus the scanner's events and diagnostics.
 
 mod decode;
+mod lexer;
 mod scan;
 mod tree;
 
@@ -17,10 +18,19 @@ pub struct Parse {
     pub events: Vec<Event>,
 }
 
-/// Decodes and scans a file's bytes.
+/// Decodes and scans a file's bytes (with the byte scanner of `lexer.rs`).
 pub fn parse(bytes: Vec<u8>) -> Parse {
     let source = Source::decode(bytes);
-    let (tree, events) = scan::scan(&source.text);
+    let (tree, events) = lexer::scan(&source.text);
+    Parse { source, tree, events }
+}
+
+/// Decodes and scans a file's bytes with the pest grammar
+/// (`grammar/wslconfig.pest`), the executable specification. Gives exactly
+/// what [`parse`] gives (tests/properties.rs), only slower.
+pub fn parse_pest(bytes: Vec<u8>) -> Parse {
+    let source = Source::decode(bytes);
+    let (tree, events) = scan::scan_pest(&source.text);
     Parse { source, tree, events }
 }
 

@@ -1,6 +1,12 @@
-//! Walks the pest parse of `grammar/wslconfig.pest` into the lossless tree and
-//! the scanner's events: section headers, key/value entries with their
-//! unescaped values, and SYN diagnostics, in file order.
+//! The pest side of the front end: walks the parse of `grammar/wslconfig.pest`
+//! (the executable specification of grammar.md) into the lossless tree and the
+//! scanner's events: section headers, key/value entries with their unescaped
+//! values, and SYN diagnostics, in file order.
+//!
+//! The runtime path is the hand-written byte scanner of `lexer.rs`, which
+//! gives exactly the same tree and events (`tests/properties.rs`
+//! compares the two); both build their diagnostics, keys and
+//! values with the shared functions at the end of this file.
 
 use super::tree::{LineKind, Span, SyntaxTree, TokenKind};
 use crate::diag::{DiagId, Diagnostic};
@@ -60,8 +66,8 @@ pub enum Event {
     Syntax(Diagnostic),
 }
 
-/// Scans decoded text. Never fails.
-pub fn scan(text: &str) -> (SyntaxTree, Vec<Event>) {
+/// Scans decoded text with the pest grammar. Never fails.
+pub fn scan_pest(text: &str) -> (SyntaxTree, Vec<Event>) {
     let mut walker = Walker {
         text,
         tree: SyntaxTree::default(),
@@ -102,10 +108,6 @@ struct Walker<'t> {
     /// Start offset and first token of leading spaces / lone CRs not yet
     /// attached to a line.
     pending: Option<(usize, u32)>,
-}
-
-fn count_lf(s: &str) -> u32 {
-    s.bytes().filter(|&b| b == b'\n').count() as u32
 }
 
 impl<'t> Walker<'t> {
@@ -190,24 +192,12 @@ impl<'t> Walker<'t> {
         ctx.number + count_lf(&self.text[ctx.start..offset])
     }
 
-    /// The unit at `offset` as a span (empty at a line end or end of file)
-    /// and as text for messages.
-    fn unit_at(&self, offset: usize) -> (Span, Option<char>) {
-        match self.text[offset..].chars().next() {
-            Some(c) if c != '\n' && !self.text[offset..].starts_with("\r\n") => {
-                (Span::new(offset, offset + c.len_utf8()), Some(c))
-            }
-            _ => (Span::new(offset, offset), None),
-        }
-    }
-
     fn section_line(&mut self, ctx: &LineCtx, pair: Pair<'t, Rule>) -> LineKind {
         let name = pair
             .into_inner()
             .find(|p| p.as_rule() == Rule::section_name)
             .expect("a section line has a name");
-        self.buffer.clear();
-        self.buffer.push_str(name.as_str());
+        set_buffer(&mut self.buffer, name.as_str());
         self.active_len = self.buffer.len();
         let span = name.as_span();
         self.events.push(Event::Section(SectionHeader {
@@ -226,60 +216,17 @@ impl<'t> Walker<'t> {
                 Rule::lbracket if rule == Rule::syn001 => offending = inner.as_span().end(),
                 Rule::section_name => {
                     // Quirk Q1: a failed header still overwrites the buffer.
-                    self.buffer.clear();
-                    self.buffer.push_str(inner.as_str());
+                    set_buffer(&mut self.buffer, inner.as_str());
                     offending = inner.as_span().end();
                 }
                 Rule::skipped if matches!(rule, Rule::syn003 | Rule::syn005) => offending = inner.as_span().start(),
                 _ => {}
             }
         }
-        let (span, unit) = self.unit_at(offending);
+        let id = diag_id(rule);
         let line = self.line_at(ctx, offending);
-        let found = describe_unit(unit);
-        let diag = match rule {
-            Rule::syn001 => Diagnostic::new(
-                DiagId::SYN001,
-                "invalid section name: `[` must be followed directly by a letter",
-            )
-            .label(format!("found {found}"))
-            .help("a section header is `[` + a letter + letters or digits + `]`, e.g. `[wsl2]`"),
-            Rule::syn002 => Diagnostic::new(DiagId::SYN002, "expected `]` after the section name")
-                .fact("expected", "']'")
-                .label(format!("expected `]`, found {found}"))
-                .help("section names contain only ASCII letters and digits: `[wsl2]`, `[experimental]`, `[general]`"),
-            Rule::syn003 => Diagnostic::new(
-                DiagId::SYN003,
-                "expected the end of the line after the section header",
-            )
-            .fact("expected", "' ' or '\\n'")
-            .label(format!("found {found}"))
-            .help("only spaces, tabs or a `#` comment may follow `]`"),
-            Rule::syn004 => {
-                let d = Diagnostic::new(
-                    DiagId::SYN004,
-                    "invalid line: a line must start with a key, `[` or `#`",
-                )
-                .label(format!("found {found}"));
-                match unit {
-                    Some(';') => d.help("`;` does not start a comment in .wslconfig: WSL skips this line with a warning; write `#` instead"),
-                    Some(c) if c.is_ascii_digit() => d.help("key names start with an ASCII letter"),
-                    Some('/') if self.text[offending..].starts_with("//") => {
-                        d.help("`//` does not start a comment in .wslconfig; write `#` instead")
-                    }
-                    Some(c) if !c.is_ascii() || c.is_whitespace() => d.help(
-                        "only spaces and tabs may come before a key; other characters (non-breaking spaces, letters outside ASCII) make the line invalid",
-                    ),
-                    _ => d.help("a line holds `key = value`, a `[section]` header, a `#` comment, or nothing"),
-                }
-            }
-            Rule::syn005 => Diagnostic::new(DiagId::SYN005, "expected `=` after the key name")
-                .fact("expected", "'='")
-                .label(format!("expected `=`, found {found}"))
-                .help("key names contain only ASCII letters and digits (no `_`, `-` or `.`), followed by `=` and the value"),
-            _ => unreachable!(),
-        };
-        self.events.push(Event::Syntax(diag.at(line, span)));
+        self.events
+            .push(Event::Syntax(invalid_line_diag(id, self.text, offending, line)));
         LineKind::Invalid(diag_id(rule))
     }
 
@@ -301,22 +248,9 @@ impl<'t> Walker<'t> {
                         .find(|p| matches!(p.as_rule(), Rule::bad_escape | Rule::eof_escape))
                         .expect("an escape error has its escape");
                     let at = bad.as_span().start();
-                    let unit = bad.as_str()[1..].chars().next();
                     let line = self.line_at(ctx, at);
-                    let shown = unit.unwrap_or('\u{FFFF}');
-                    let message = match unit {
-                        Some(c) => format!("invalid escape sequence `\\{c}`"),
-                        None => "a backslash at the end of the file escapes nothing".to_owned(),
-                    };
-                    let mut d = Diagnostic::new(DiagId::SYN006, message)
-                        .value(shown.to_string())
-                        .label(match unit {
-                            Some(_) => "only \\\\ \\\" \\b \\n \\t and \\ before a line break are escapes".to_owned(),
-                            None => "a backslash at the very end of the file".to_owned(),
-                        });
-                    d.help = Some(escape_help(unit, &self.text[ctx.start..at]));
-                    let span = Span::new(at, bad.as_span().end());
-                    self.events.push(Event::Syntax(d.at(line, span)));
+                    let d = bad_escape_diag(self.text, ctx.start, at, bad.as_span().end(), line);
+                    self.events.push(Event::Syntax(d));
                     return LineKind::Invalid(DiagId::SYN006);
                 }
                 Rule::syn007 => {
@@ -326,12 +260,7 @@ impl<'t> Walker<'t> {
                         .expect("an open quote");
                     let s = open.as_span();
                     let line = self.line_at(ctx, s.end());
-                    let d = Diagnostic::new(DiagId::SYN007, "unterminated quote: the value ends inside `\"`")
-                        .fact("expected", "\"")
-                        .label("this quote is never closed")
-                        .help("close the quote on the same line; a quoted value cannot span lines except through a `\\` at the end of the line");
-                    self.events
-                        .push(Event::Syntax(d.at(line, Span::new(s.start(), s.start() + 1))));
+                    self.events.push(Event::Syntax(open_quote_diag(s.start(), line)));
                     return LineKind::Invalid(DiagId::SYN007);
                 }
                 _ => {}
@@ -339,19 +268,7 @@ impl<'t> Walker<'t> {
         }
         let scanned = scanned.expect("a key/value line has a value");
         let line = self.line_at(ctx, scanned.span.end as usize);
-        let mut key = String::with_capacity(self.active_len + 1 + key_text.len());
-        if self.active_len > 0 {
-            // Quirk Q1: the first `active_len` units of the buffer, padded with
-            // NUL, with the name cut at the first NUL.
-            let prefix = &self.buffer.as_bytes()[..self.buffer.len().min(self.active_len)];
-            key.push_str(std::str::from_utf8(prefix).expect("section names are ASCII"));
-            if prefix.len() == self.active_len {
-                key.push('.');
-                key.push_str(key_text);
-            }
-        } else {
-            key.push_str(key_text);
-        }
+        let key = entry_key(&self.buffer, self.active_len, key_text);
         let mut flags = scanned.flags;
         flags.continued = line != ctx.number;
         self.events.push(Event::Entry(Entry {
@@ -434,20 +351,12 @@ impl ValueScan {
             scan.piece(piece);
         }
         let ValueScan {
-            mut bytes,
+            bytes,
             mark,
             raw_end,
             mut flags,
         } = scan;
-        bytes.truncate(mark);
-        if let Some(nul) = bytes.iter().position(|&b| b == 0) {
-            bytes.truncate(nul);
-            flags.nul = true;
-        }
-        let value = match String::from_utf8(bytes) {
-            Ok(s) => s,
-            Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
-        };
+        let value = finish_value_vec(bytes, mark, &mut flags);
         Scanned {
             value,
             span: Span::new(start, raw_end),
@@ -462,7 +371,7 @@ impl ValueScan {
                 self.bytes.extend_from_slice(piece.as_str().as_bytes());
                 return;
             }
-            Rule::plain | Rule::qtext => self.push_text(piece.as_str()),
+            Rule::plain | Rule::qtext => push_text(&mut self.bytes, &mut self.flags, piece.as_str()),
             Rule::escape => {
                 let b = match piece.as_str().as_bytes()[1] {
                     b'b' => 0x08,
@@ -484,19 +393,162 @@ impl ValueScan {
         self.mark = self.bytes.len();
         self.raw_end = piece.as_span().end();
     }
+}
 
-    /// Appends text keeping only the low 8 bits of each UTF-16 unit (Q3).
-    fn push_text(&mut self, text: &str) {
-        if text.is_ascii() {
-            self.bytes.extend_from_slice(text.as_bytes());
-            return;
+// ------------------------------------------------------------------ shared
+// What the pest walker and the byte scanner build the same way.
+
+pub(super) fn count_lf(s: &str) -> u32 {
+    s.bytes().filter(|&b| b == b'\n').count() as u32
+}
+
+/// Quirk Q1: a header, valid or not, overwrites the section-name buffer.
+pub(super) fn set_buffer(buffer: &mut String, name: &str) {
+    buffer.clear();
+    buffer.push_str(name);
+}
+
+/// The full key name as WSL forms it (quirk Q1): the first `active_len`
+/// units of the buffer, padded with NUL, with the name cut at the first NUL.
+pub(super) fn entry_key(buffer: &str, active_len: usize, key_text: &str) -> String {
+    let mut key = String::with_capacity(active_len + 1 + key_text.len());
+    if active_len > 0 {
+        let prefix = &buffer.as_bytes()[..buffer.len().min(active_len)];
+        key.push_str(std::str::from_utf8(prefix).expect("section names are ASCII"));
+        if prefix.len() == active_len {
+            key.push('.');
+            key.push_str(key_text);
         }
-        self.flags.non_ascii = true;
-        let mut units = [0u16; 2];
-        for c in text.chars() {
-            for unit in c.encode_utf16(&mut units) {
-                self.bytes.push(*unit as u8);
+    } else {
+        key.push_str(key_text);
+    }
+    key
+}
+
+/// The unit at `offset` as a span (empty at a line end or end of file) and
+/// as text for messages.
+fn unit_at(text: &str, offset: usize) -> (Span, Option<char>) {
+    match text[offset..].chars().next() {
+        Some(c) if c != '\n' && !text[offset..].starts_with("\r\n") => {
+            (Span::new(offset, offset + c.len_utf8()), Some(c))
+        }
+        _ => (Span::new(offset, offset), None),
+    }
+}
+
+/// The diagnostic of a skipped line (SYN001–SYN005) whose offending unit is
+/// at `offending`.
+pub(super) fn invalid_line_diag(id: DiagId, text: &str, offending: usize, line: u32) -> Diagnostic {
+    let (span, unit) = unit_at(text, offending);
+    let found = describe_unit(unit);
+    let diag = match id {
+        DiagId::SYN001 => Diagnostic::new(
+            DiagId::SYN001,
+            "invalid section name: `[` must be followed directly by a letter",
+        )
+        .label(format!("found {found}"))
+        .help("a section header is `[` + a letter + letters or digits + `]`, e.g. `[wsl2]`"),
+        DiagId::SYN002 => Diagnostic::new(DiagId::SYN002, "expected `]` after the section name")
+            .fact("expected", "']'")
+            .label(format!("expected `]`, found {found}"))
+            .help("section names contain only ASCII letters and digits: `[wsl2]`, `[experimental]`, `[general]`"),
+        DiagId::SYN003 => Diagnostic::new(DiagId::SYN003, "expected the end of the line after the section header")
+            .fact("expected", "' ' or '\\n'")
+            .label(format!("found {found}"))
+            .help("only spaces, tabs or a `#` comment may follow `]`"),
+        DiagId::SYN005 => Diagnostic::new(DiagId::SYN005, "expected `=` after the key name")
+            .fact("expected", "'='")
+            .label(format!("expected `=`, found {found}"))
+            .help(
+                "key names contain only ASCII letters and digits (no `_`, `-` or `.`), followed by `=` and the value",
+            ),
+        _ => {
+            let d = Diagnostic::new(DiagId::SYN004, "invalid line: a line must start with a key, `[` or `#`")
+                .label(format!("found {found}"));
+            match unit {
+                Some(';') => d.help("`;` does not start a comment in .wslconfig: WSL skips this line with a warning; write `#` instead"),
+                Some(c) if c.is_ascii_digit() => d.help("key names start with an ASCII letter"),
+                Some('/') if text[offending..].starts_with("//") => {
+                    d.help("`//` does not start a comment in .wslconfig; write `#` instead")
+                }
+                Some(c) if !c.is_ascii() || c.is_whitespace() => d.help(
+                    "only spaces and tabs may come before a key; other characters (non-breaking spaces, letters outside ASCII) make the line invalid",
+                ),
+                _ => d.help("a line holds `key = value`, a `[section]` header, a `#` comment, or nothing"),
             }
+        }
+    };
+    diag.at(line, span)
+}
+
+/// SYN006: the invalid escape `text[at..end]` (a backslash and the unit after
+/// it, or a lone backslash at the end of the file) in the line starting at
+/// `line_start`.
+pub(super) fn bad_escape_diag(text: &str, line_start: usize, at: usize, end: usize, line: u32) -> Diagnostic {
+    let unit = text[at + 1..end].chars().next();
+    let shown = unit.unwrap_or('\u{FFFF}');
+    let message = match unit {
+        Some(c) => format!("invalid escape sequence `\\{c}`"),
+        None => "a backslash at the end of the file escapes nothing".to_owned(),
+    };
+    let mut d = Diagnostic::new(DiagId::SYN006, message)
+        .value(shown.to_string())
+        .label(match unit {
+            Some(_) => "only \\\\ \\\" \\b \\n \\t and \\ before a line break are escapes".to_owned(),
+            None => "a backslash at the very end of the file".to_owned(),
+        });
+    d.help = Some(escape_help(unit, &text[line_start..at]));
+    d.at(line, Span::new(at, end))
+}
+
+/// SYN007: the quote at `quote` is never closed.
+pub(super) fn open_quote_diag(quote: usize, line: u32) -> Diagnostic {
+    Diagnostic::new(DiagId::SYN007, "unterminated quote: the value ends inside `\"`")
+        .fact("expected", "\"")
+        .label("this quote is never closed")
+        .help("close the quote on the same line; a quoted value cannot span lines except through a `\\` at the end of the line")
+        .at(line, Span::new(quote, quote + 1))
+}
+
+/// The value handed to the typed parser: the unescaped bytes up to the last
+/// unit that was not a space or tab (§6.4), cut at a NUL (Q4).
+pub(super) fn finish_value(bytes: &[u8], flags: &mut ValueFlags) -> String {
+    let mut bytes = bytes;
+    if let Some(nul) = bytes.iter().position(|&b| b == 0) {
+        bytes = &bytes[..nul];
+        flags.nul = true;
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(s) => s.to_owned(),
+        Err(_) => String::from_utf8_lossy(bytes).into_owned(),
+    }
+}
+
+/// [`finish_value`] of `bytes[..mark]`, reusing the buffer (no copy of a
+/// large value).
+pub(super) fn finish_value_vec(mut bytes: Vec<u8>, mark: usize, flags: &mut ValueFlags) -> String {
+    bytes.truncate(mark);
+    if let Some(nul) = bytes.iter().position(|&b| b == 0) {
+        bytes.truncate(nul);
+        flags.nul = true;
+    }
+    match String::from_utf8(bytes) {
+        Ok(s) => s,
+        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+    }
+}
+
+/// Appends value text keeping only the low 8 bits of each UTF-16 unit (Q3).
+pub(super) fn push_text(bytes: &mut Vec<u8>, flags: &mut ValueFlags, text: &str) {
+    if text.is_ascii() {
+        bytes.extend_from_slice(text.as_bytes());
+        return;
+    }
+    flags.non_ascii = true;
+    let mut units = [0u16; 2];
+    for c in text.chars() {
+        for unit in c.encode_utf16(&mut units) {
+            bytes.push(*unit as u8);
         }
     }
 }

@@ -116,6 +116,12 @@ impl SyntaxTree {
         self.tokens.push(Token { kind, span });
     }
 
+    /// Drops the tokens pushed since the count was `len` (a failed
+    /// alternative of the byte scanner).
+    pub(crate) fn truncate_tokens(&mut self, len: u32) {
+        self.tokens.truncate(len as usize);
+    }
+
     pub(crate) fn token_count(&self) -> u32 {
         self.tokens.len() as u32
     }

@@ -88,29 +88,17 @@ fn pretty(value: &impl serde::Serialize) -> String {
     s
 }
 
-/// Writes the four files: every one goes to a temporary file in `dir`, is
-/// flushed to disk, and only then are they renamed into place, so a failure
-/// leaves the previous outputs intact and no partial file behind.
+/// Writes the four files atomically (`wslcfg::output::write_files`): all are
+/// staged as temporary files in `dir` and flushed to disk before the first is
+/// renamed into place, so a failure leaves the previous outputs intact and no
+/// partial file behind.
 fn write_outputs(dir: &str, c: &Compilation) -> std::io::Result<()> {
-    std::fs::create_dir_all(dir)?;
     let files = [
         ("plan.json", render(Emit::Plan, c)),
         ("hcs.json", render(Emit::Hcs, c)),
         ("cmdline.txt", render(Emit::Cmdline, c)),
         ("devices.json", render(Emit::Devices, c)),
     ];
-    let mut staged = Vec::with_capacity(files.len());
-    for (name, text) in files {
-        let mut tmp = tempfile::Builder::new()
-            .prefix(&format!(".{name}."))
-            .suffix(".tmp")
-            .tempfile_in(dir)?;
-        tmp.write_all(text.as_bytes())?;
-        tmp.as_file().sync_all()?;
-        staged.push((tmp, name));
-    }
-    for (tmp, name) in staged {
-        tmp.persist(std::path::Path::new(dir).join(name)).map_err(|e| e.error)?;
-    }
-    Ok(())
+    let files: Vec<(&str, &[u8])> = files.iter().map(|(n, t)| (*n, t.as_bytes())).collect();
+    wslcfg::output::write_files(std::path::Path::new(dir), &files)
 }
