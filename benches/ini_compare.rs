@@ -23,23 +23,11 @@ mod support;
 use criterion::{BatchSize, Criterion, SamplingMode, Throughput, criterion_group};
 use std::hint::black_box;
 use std::time::Duration;
-use support::{Lines, synthetic, typical};
+use support::{Lines, megabytes, parse_bind, synthetic, typical};
 use wslcfg::bind::bind;
 use wslcfg::lint::{LintOptions, lint_bytes};
 use wslcfg::registry::Dialect;
 use wslcfg::syntax::parse;
-
-/// `cargo bench` passes `--bench`; without it the large inputs are cut 64-fold.
-fn megabytes(mb: usize) -> usize {
-    let full = std::env::args().any(|a| a == "--bench");
-    if full { mb << 20 } else { mb << 14 }
-}
-
-fn parse_bind(bytes: Vec<u8>) -> usize {
-    let p = parse(bytes);
-    let b = bind(&p, Dialect::Seed);
-    b.diagnostics.len() + p.tree.lines().len()
-}
 
 fn rust_ini(text: &str) -> Result<usize, String> {
     ini::Ini::load_from_str(text)

@@ -12,41 +12,9 @@ use serde_json::{Value, json};
 use std::time::Duration;
 use wslcfg::lsp::lsp_server::{Connection, Message, Notification, Request, RequestId};
 
-/// The typical file of `benches/parse.rs` (about 1 KB, binds cleanly).
-const TYPICAL: &str = r#"# Settings apply across all Linux distros running on WSL 2
-# https://learn.microsoft.com/windows/wsl/wsl-config
+mod support;
 
-[wsl2]
-# Limits VM memory to use no more than 8 GB; this can be set as whole numbers
-# using GB or MB
-memory=8GB
-# Sets the VM to use four virtual processors
-processors=4
-# Sets amount of swap storage space to 4GB, default is 25% of available RAM
-swap=4GB
-swapFile=C:\\temp\\wsl-swap.vhdx
-# Additional kernel parameters, quoted so that the # is kept
-kernelCommandLine = "cgroup_no_v1=all sysctl.vm.swappiness=10 # keep" # comment
-# Bind WSL 2 localhost to Windows localhost (ignored in mirrored mode)
-localhostForwarding=true
-# Mirror the Windows network interfaces into Linux
-networkingMode=mirrored
-dnsTunneling=true
-firewall=true
-autoProxy=false
-nestedVirtualization=true
-vmIdleTimeout=60000
-guiApplications=false
-
-[experimental]
-# Release cached memory back to Windows gradually
-autoMemoryReclaim=gradual
-sparseVhd=true
-hostAddressLoopback=true
-ignoredPorts=3000,3001,\
-8080,8443
-bestEffortDnsParsing=true
-"#;
+use support::TYPICAL;
 
 const URI: &str = "file:///bench/.wslconfig";
 

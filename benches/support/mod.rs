@@ -1,23 +1,31 @@
-//! Inputs shared by `benches/ini_compare.rs` and `examples/bounds.rs`.
-//!
-//! The typical file is read out of `benches/parse.rs` at compile time, so the
-//! three programs measure exactly the same text without a second copy of it.
-//! The synthetic generator is the one of `benches/parse.rs` (same seed, same
-//! lines, so the same bytes), plus a variant without invalid lines and the
-//! pathological shapes of issue 6.
+//! Inputs shared by every benchmark (`parse`, `lsp`, `ini_compare`,
+//! `bounds`): the typical file (`typical.wslconfig` beside this module) and
+//! the deterministic synthetic generator, with a variant without invalid
+//! lines, and the pathological shapes of issue 6.
 
 #![allow(dead_code)]
 
-/// The typical ~1 KB `.wslconfig` of `benches/parse.rs` (its `TYPICAL`).
+/// A realistic `.wslconfig` of about 1 KB (binds with no diagnostic).
+pub const TYPICAL: &str = include_str!("typical.wslconfig");
+
+/// The typical file as a function, for the benches that take one.
 pub fn typical() -> &'static str {
-    const SOURCE: &str = include_str!("../parse.rs");
-    const START: &str = "const TYPICAL: &str = r#\"";
-    let from = SOURCE
-        .find(START)
-        .map(|i| i + START.len())
-        .expect("benches/parse.rs defines `const TYPICAL: &str = r#\"…\"#;`");
-    let len = SOURCE[from..].find("\"#;").expect("TYPICAL ends with \"#;");
-    &SOURCE[from..from + len]
+    TYPICAL
+}
+
+/// `cargo bench` passes `--bench`; `cargo test --all-targets` runs each
+/// benchmark once without it, where the large inputs are cut 64-fold so that
+/// the test run stays short in the debug profile.
+pub fn megabytes(mb: usize) -> usize {
+    let full = std::env::args().any(|a| a == "--bench");
+    if full { mb << 20 } else { mb << 14 }
+}
+
+/// Parse + bind, the front end's unit of work; returns a count so the work is not optimised away.
+pub fn parse_bind(bytes: Vec<u8>) -> usize {
+    let p = wslcfg::syntax::parse(bytes);
+    let b = wslcfg::bind::bind(&p, wslcfg::registry::Dialect::Seed);
+    b.diagnostics.len() + p.tree.lines().len()
 }
 
 /// Deterministic pseudo-random numbers (xorshift64*).
@@ -39,7 +47,9 @@ impl Rng {
 /// Which lines the synthetic generator writes.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Lines {
-    /// Exactly `benches/parse.rs`'s generator: about one invalid line in ten.
+    /// About one invalid line in ten (SYN, KEY001, VAL); past the first screen
+    /// almost every key is a duplicate (KEY002), as in any big file made of a
+    /// small key table.
     Mixed,
     /// The same file with every invalid line replaced by a comment line of
     /// similar length and no comment after a section header, so that it is
@@ -48,7 +58,9 @@ pub enum Lines {
     Valid,
 }
 
-/// A synthetic file of at least `size` bytes (see `benches/parse.rs`).
+/// A synthetic file of at least `size` bytes: sections of `[wsl2]` and
+/// `[experimental]` keys (and a few unknown sections), comments, blank lines,
+/// quoted values, continuations and CRLF line ends.
 pub fn synthetic(size: usize, lines: Lines) -> Vec<u8> {
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     let mut out = String::with_capacity(size + 256);
