@@ -10,7 +10,8 @@ use crate::plan::Plan;
 use crate::registry::Dialect;
 use crate::syntax;
 
-/// Parsing never fails, loses no byte, and spans stay inside the text.
+/// Parsing never fails, loses no byte, spans stay inside the text, and the
+/// byte scanner agrees with the pest grammar.
 pub fn parse(data: &[u8]) {
     let p = syntax::parse(data.to_vec());
     let text = &p.source.text;
@@ -24,6 +25,11 @@ pub fn parse(data: &[u8]) {
     }
     assert_eq!(at as usize, text.len());
     assert_eq!(rebuilt, data, "every byte of the file is in the tree");
+    // The runtime byte scanner and the pest grammar (the executable
+    // specification) cut every input the same way.
+    let reference = syntax::parse_pest(data.to_vec());
+    assert_eq!(p.tree, reference.tree, "the byte scanner's tree equals the pest grammar's");
+    assert_eq!(p.events, reference.events, "the byte scanner's events equal the pest grammar's");
     for dialect in [Dialect::Seed, Dialect::Upstream] {
         for d in crate::bind::bind(&p, dialect).diagnostics {
             if let Some(span) = d.span {
