@@ -237,7 +237,7 @@ impl Binder {
                     self.report_value(DiagId::VAL007, spec, entry);
                     let d = self.diagnostics.last_mut().expect("just reported");
                     d.message = format!("invalid port `{piece}` in `{}` for `{}`", entry.value, entry.key);
-                    d.facts.insert("piece".into(), piece.into());
+                    d.facts.insert("piece", piece);
                 }
                 return Some(Value::Ports(ports));
             }
@@ -287,12 +287,12 @@ impl Binder {
             d = d.fact("valid_values", names.clone());
             d.message = format!("{}; valid values: {}", d.message, names.join(", "));
         }
-        d.label = Some(hints::label(id).to_owned());
+        d.label = Some(hints::label(id).into());
         let mut help = hints::help(id, spec, &entry.value, dialect);
         if entry.value.contains(';') && !matches!(spec.ty, ValueType::String | ValueType::Path) {
             help.push_str("; note that `;` does not start a comment in .wslconfig: use `#`");
         }
-        d.help = Some(help);
+        d.help = Some(help.into());
         self.diagnostics.push(d);
     }
 }

@@ -22,7 +22,7 @@ pub fn unknown_key(d: &mut Diagnostic, entry: &Entry) {
         .find(|r| r.name.eq_ignore_ascii_case(written) || leaf_of(r.name).eq_ignore_ascii_case(leaf))
     {
         d.add_help(r.note);
-        d.facts.insert("retired".into(), true.into());
+        d.facts.insert("retired", true);
         return;
     }
     let same_leaf = KEYS
@@ -33,37 +33,37 @@ pub fn unknown_key(d: &mut Diagnostic, entry: &Entry) {
         let canonical = super::lookup(target).expect("a table name").spec().name();
         let home = section_of(canonical);
         if section.is_empty() {
-            d.add_help(&format!(
+            d.add_help(format!(
                 "every setting lives in a section and this key comes before any section header; `{leaf}` belongs in `[{home}]`"
             ));
         } else if WSL_CONF_SECTIONS.iter().any(|s| s.eq_ignore_ascii_case(section)) || !is_known_section(section) {
-            d.add_help(&format!(
+            d.add_help(format!(
                 "`[{section}]` is not a .wslconfig section; `{leaf}` belongs in `[{home}]`"
             ));
         } else {
-            d.add_help(&format!(
+            d.add_help(format!(
                 "this key belongs in `[{home}]`, not in `[{section}]`: move the line below a `[{home}]` header"
             ));
         }
-        d.facts.insert("suggestion".into(), canonical.into());
+        d.facts.insert("suggestion", canonical);
         return;
     }
     if let Some(s) = WSL_CONF_SECTIONS.iter().find(|s| s.eq_ignore_ascii_case(section)) {
-        d.add_help(&format!(
+        d.add_help(format!(
             "`[{s}]` is a section of `/etc/wsl.conf`, the per-distribution file inside Linux; .wslconfig (the Windows-side file) does not read it. Move this setting to `/etc/wsl.conf` in the distribution"
         ));
-        d.facts.insert("wsl_conf".into(), true.into());
+        d.facts.insert("wsl_conf", true);
         return;
     }
     if let Some(name) = nearest(written) {
-        d.add_help(&format!("did you mean `{name}`?"));
-        d.facts.insert("suggestion".into(), name.into());
+        d.add_help(format!("did you mean `{name}`?"));
+        d.facts.insert("suggestion", name);
         return;
     }
     if section.is_empty() {
         d.add_help("every setting lives in a section such as `[wsl2]` or `[experimental]`; WSL ignores keys before the first section header");
     } else if !is_known_section(section) {
-        d.add_help(&format!(
+        d.add_help(format!(
             "`[{section}]` is not a .wslconfig section; the sections are `[wsl2]`, `[experimental]` and `[general]`"
         ));
     } else {

@@ -103,8 +103,8 @@ pub fn record(d: &Diagnostic, source: Option<&Source>) -> Record {
         span: located.map(|(s, src)| byte_span(src, s.start, s.end)),
         key: d.key.clone(),
         value: d.value.clone(),
-        facts: d.facts.clone(),
-        help: d.help.clone(),
+        facts: d.facts.to_map(),
+        help: d.help.as_deref().map(str::to_owned),
         upstream: d.id.upstream(),
         related: match source {
             Some(src) => d

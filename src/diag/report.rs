@@ -70,7 +70,7 @@ impl miette::Diagnostic for Report<'_> {
         let primary = self
             .diag
             .span
-            .map(|s| LabeledSpan::new_primary_with_span(self.diag.label.clone(), span(s)));
+            .map(|s| LabeledSpan::new_primary_with_span(self.diag.label.as_deref().map(str::to_owned), span(s)));
         let related = self
             .diag
             .related

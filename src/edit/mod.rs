@@ -158,11 +158,9 @@ pub fn resolve_key(typed: &str) -> Result<KeyId, Box<Diagnostic>> {
     // The reader's help speaks of lines in a file; on the command line the
     // suggestion is what matters.
     if let Some(name) = d.facts.get("suggestion").and_then(|s| s.as_str()) {
-        d.help = Some(format!(
-            "did you mean `{name}`? Keys are named `section.key`; `wslcfg keys` lists them"
-        ));
+        d.help = Some(format!("did you mean `{name}`? Keys are named `section.key`; `wslcfg keys` lists them").into());
     } else if d.facts.is_empty() {
-        d.help = Some("`wslcfg keys` lists the keys of .wslconfig".to_owned());
+        d.help = Some("`wslcfg keys` lists the keys of .wslconfig".into());
     }
     Err(Box::new(d))
 }

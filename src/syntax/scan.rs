@@ -497,7 +497,7 @@ pub(super) fn bad_escape_diag(text: &str, line_start: usize, at: usize, end: usi
             Some(_) => "only \\\\ \\\" \\b \\n \\t and \\ before a line break are escapes".to_owned(),
             None => "a backslash at the very end of the file".to_owned(),
         });
-    d.help = Some(escape_help(unit, &text[line_start..at]));
+    d.help = Some(escape_help(unit, &text[line_start..at]).into());
     d.at(line, Span::new(at, end))
 }
 
