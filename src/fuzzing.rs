@@ -28,8 +28,14 @@ pub fn parse(data: &[u8]) {
     // The runtime byte scanner and the pest grammar (the executable
     // specification) cut every input the same way.
     let reference = syntax::parse_pest(data.to_vec());
-    assert_eq!(p.tree, reference.tree, "the byte scanner's tree equals the pest grammar's");
-    assert_eq!(p.events, reference.events, "the byte scanner's events equal the pest grammar's");
+    assert_eq!(
+        p.tree, reference.tree,
+        "the byte scanner's tree equals the pest grammar's"
+    );
+    assert_eq!(
+        p.events, reference.events,
+        "the byte scanner's events equal the pest grammar's"
+    );
     for dialect in [Dialect::Seed, Dialect::Upstream] {
         for d in crate::bind::bind(&p, dialect).diagnostics {
             if let Some(span) = d.span {

@@ -48,6 +48,11 @@ impl Facts {
         self.0.iter().find(|(n, _)| *n == name).map(|(_, v)| v)
     }
 
+    /// Whether a fact of that name was recorded.
+    pub fn contains_key(&self, name: &str) -> bool {
+        self.get(name).is_some()
+    }
+
     /// The facts in the order they were first given (not key order: see
     /// [`Facts::to_map`] for the rendered order).
     pub fn iter(&self) -> impl Iterator<Item = (&'static str, &Value)> {
