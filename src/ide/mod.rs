@@ -19,7 +19,7 @@ pub use fix::{Fix, TextEdit, fixes};
 pub use hover::{Hover, hover};
 pub use inlay::{InlayHint, inlay_hints};
 
-use crate::lint::{FileReport, LintOptions, lint_bytes};
+use crate::lint::{FileReport, LintOptions, lint_bytes, lint_parsed};
 use crate::syntax::{self, Parse};
 
 /// One analysed document.
@@ -38,7 +38,13 @@ impl Analysis {
     /// Analyses a document; `path` is only used in messages.
     pub fn new(path: &str, text: &str, options: &LintOptions) -> Analysis {
         let parse = syntax::parse(text.as_bytes().to_vec());
-        let report = lint_bytes(path, text.as_bytes().to_vec(), options);
+        // One parse serves both lint and the editor features; a text over
+        // the size limit gets lint's single LNT007 instead of an analysis.
+        let report = if text.len() as u64 > options.max_size {
+            lint_bytes(path, text.as_bytes().to_vec(), options)
+        } else {
+            lint_parsed(path, &parse, options)
+        };
         Analysis {
             text: text.to_owned(),
             parse,

@@ -10,7 +10,7 @@ use crate::diag::{DiagId, Diagnostic, Severity};
 use crate::host::HostProfile;
 use crate::passes::{self, Effective};
 use crate::registry::Dialect;
-use crate::syntax::{self, Encoding, Source};
+use crate::syntax::{self, Encoding, Parse, Source};
 
 /// The default `--max-size`: 16 MiB.
 pub const DEFAULT_MAX_SIZE: u64 = 16 << 20;
@@ -68,12 +68,28 @@ pub fn lint_bytes(path: &str, bytes: Vec<u8>, options: &LintOptions) -> FileRepo
         return too_large(path, bytes.len() as u64, options.max_size);
     }
     let parse = syntax::parse(bytes);
-    let bound = bind::bind(&parse, options.dialect);
+    let mut report = analyse(path, &parse, options);
+    report.source = Some(parse.source);
+    report
+}
+
+/// Lints text already parsed (the language server keeps the parse for its
+/// own features). No size limit applies: the text is already in memory.
+pub fn lint_parsed(path: &str, parse: &Parse, options: &LintOptions) -> FileReport {
+    let mut report = analyse(path, parse, options);
+    report.source = Some(parse.source.clone());
+    report
+}
+
+/// Bind, the lint-only checks and the passes over one parse; the report's
+/// `source` is left to the caller.
+fn analyse(path: &str, parse: &Parse, options: &LintOptions) -> FileReport {
+    let bound = bind::bind(parse, options.dialect);
     let mut diagnostics = bound.diagnostics;
     let mut effective = None;
     if !bound.config.fatal {
         let outcome = passes::run(&bound.config, &options.host);
-        let mut extra = checks::run(&parse, &bound.config);
+        let mut extra = checks::run(parse, &bound.config);
         extra.extend(advice::file_errors(&bound.config, &outcome.effective));
         extra.extend(advice::host_advice(&bound.config, &outcome.effective, &options.host));
         // Stable: records of one line keep the order the checks gave them.
@@ -85,7 +101,7 @@ pub fn lint_bytes(path: &str, bytes: Vec<u8>, options: &LintOptions) -> FileRepo
     }
     FileReport {
         path: path.to_owned(),
-        source: Some(parse.source),
+        source: None,
         config: Some(bound.config),
         effective,
         diagnostics,
