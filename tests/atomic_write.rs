@@ -4,22 +4,15 @@
 //! previous outputs byte for byte as they were and no temporary file in the
 //! directory.
 
+mod common;
+
+use common::entries;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 use wslcfg::output::{self, Interrupt};
 
 const NAMES: [&str; 4] = ["plan.json", "hcs.json", "cmdline.txt", "devices.json"];
-
-/// Every name in `dir`, sorted (temporary files included).
-fn entries(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
-}
 
 fn sorted_names() -> Vec<String> {
     let mut names: Vec<String> = NAMES.iter().map(|n| n.to_string()).collect();

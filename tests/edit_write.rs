@@ -3,6 +3,9 @@
 //! the old file intact and no temporary file behind, creation of a missing
 //! file, symbolic links followed, and the refusals (WRT002, WRT003).
 
+mod common;
+
+use common::entries;
 use std::fs;
 use std::io;
 use std::path::Path;
@@ -11,15 +14,6 @@ use wslcfg::edit::{self, EditOptions, Eol, Request};
 use wslcfg::registry::Dialect;
 
 const OLD: &[u8] = b"[wsl2]\r\nmemory=8GB\r\n";
-
-fn entries(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
-}
 
 /// The whole `set` pipeline on a path, as the CLI runs it.
 fn set(path: &Path, key: &str, value: &str) -> Result<bool, (DiagId, u8)> {

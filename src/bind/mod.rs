@@ -113,24 +113,6 @@ pub(crate) fn concat(parts: &[&str]) -> String {
     s
 }
 
-fn itoa_buf() -> [u8; 10] {
-    [0; 10]
-}
-
-/// The decimal digits of `n` (as `n.to_string()`), written into `buf`.
-fn itoa(mut n: u32, buf: &mut [u8; 10]) -> &str {
-    let mut i = buf.len();
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    std::str::from_utf8(&buf[i..]).expect("digits")
-}
-
 /// Binds a parsed file.
 pub fn bind(parse: &Parse, dialect: Dialect) -> Bound {
     let mut binder = Binder {
@@ -181,8 +163,8 @@ impl Binder {
             return;
         };
         if let Some(first) = self.config.setting(key) {
-            let mut line = itoa_buf();
-            let first_line = itoa(first.line, &mut line);
+            let mut line = itoa::Buffer::new();
+            let first_line = line.format(first.line);
             let d = Diagnostic::new(
                 DiagId::KEY002,
                 concat(&[

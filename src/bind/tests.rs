@@ -451,14 +451,6 @@ fn fast_lookup_agrees_with_the_registry() {
     }
 }
 
-#[test]
-fn itoa_writes_decimal() {
-    for n in [0u32, 1, 9, 10, 99, 100, 4_294_967_295, 123_456] {
-        let mut buf = super::itoa_buf();
-        assert_eq!(super::itoa(n, &mut buf), n.to_string());
-    }
-}
-
 /// `suggest::nearest` with its bag-distance filter answers exactly like the
 /// plain search over every name (the filter only skips names whose distance
 /// is over the limit anyway), on every name with one or two edits.

@@ -67,19 +67,8 @@ fn write(out: &mut String, value: &Value, order: KeyOrder) {
 }
 
 /// Writes an unsigned integer in decimal without allocating.
-pub(crate) fn write_u64(out: &mut String, mut n: u64) {
-    let mut buf = [0u8; 20];
-    let mut i = buf.len();
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    // Only ASCII digits were written.
-    out.push_str(std::str::from_utf8(&buf[i..]).expect("ASCII digits"));
+pub(crate) fn write_u64(out: &mut String, n: u64) {
+    out.push_str(itoa::Buffer::new().format(n));
 }
 
 /// Writes an object's members sorted by the UTF-16 code units of their names.

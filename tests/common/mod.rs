@@ -63,3 +63,13 @@ pub fn host_fixtures() -> Vec<(String, wslcfg::host::HostProfile)> {
         })
         .collect()
 }
+
+/// Every name in `dir`, sorted (temporary files included).
+pub fn entries(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
