@@ -211,7 +211,7 @@ fn history_step(step: &Step) -> HistoryStep {
     let value = step.value.clone();
     match &step.origin {
         Origin::Default { rule } => HistoryStep::Default {
-            rule: rule.clone(),
+            rule: rule.to_string(),
             value,
         },
         Origin::File { line, key } => HistoryStep::File {

@@ -220,10 +220,10 @@ fn side_value(eff: &Effective, key: registry::KeyId) -> SideValue {
             pass: pass.clone(),
             reason: reason.clone(),
         },
-        Some(Origin::Default { rule }) if host_dependent => Provenance::HostDefault { rule: rule.clone() },
-        Some(Origin::Default { rule }) => Provenance::Default { rule: rule.clone() },
+        Some(Origin::Default { rule }) if host_dependent => Provenance::HostDefault { rule: rule.to_string() },
+        Some(Origin::Default { rule }) => Provenance::Default { rule: rule.to_string() },
         None => Provenance::Default {
-            rule: key.spec().default.describe(),
+            rule: key.spec().default.describe().into_owned(),
         },
     };
     SideValue {

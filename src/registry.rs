@@ -2,6 +2,7 @@
 //! read it; no key name is spelled anywhere else in wslcfg.
 
 use serde::Serialize;
+use std::borrow::Cow;
 
 /// Output spellings and the few behaviours that differ between the seed pull
 /// request and upstream WSL (spec README, "Dialects").
@@ -210,21 +211,23 @@ pub enum DefaultRule {
 }
 
 impl DefaultRule {
-    /// A human description for docs and hovers.
-    pub fn describe(self) -> String {
+    /// A human description for docs, hovers and provenance; static text
+    /// except for the numbers, so compiling records it without allocating.
+    pub fn describe(self) -> Cow<'static, str> {
         match self {
-            DefaultRule::Bool(b) => b.to_string(),
-            DefaultRule::Int(i) => i.to_string(),
-            DefaultRule::Size(s) => format_size(s),
-            DefaultRule::Enum(e) => e.to_owned(),
-            DefaultRule::Empty => "empty".to_owned(),
-            DefaultRule::Unset => "unset".to_owned(),
-            DefaultRule::NoPorts => "no ports".to_owned(),
-            DefaultRule::Computed(text) => text.to_owned(),
-            DefaultRule::X64AndWin11 => "true on x64 with Windows 11 (build ≥ 22000), else false".to_owned(),
-            DefaultRule::X64OrWin11 => "true on x64; on arm64 only with Windows 11".to_owned(),
-            DefaultRule::X64 => "true on x64, false on arm64".to_owned(),
-            DefaultRule::OfficialBuild => "true for official builds, false for development builds".to_owned(),
+            DefaultRule::Bool(true) => "true".into(),
+            DefaultRule::Bool(false) => "false".into(),
+            DefaultRule::Int(i) => i.to_string().into(),
+            DefaultRule::Size(s) => format_size(s).into(),
+            DefaultRule::Enum(e) => e.into(),
+            DefaultRule::Empty => "empty".into(),
+            DefaultRule::Unset => "unset".into(),
+            DefaultRule::NoPorts => "no ports".into(),
+            DefaultRule::Computed(text) => text.into(),
+            DefaultRule::X64AndWin11 => "true on x64 with Windows 11 (build ≥ 22000), else false".into(),
+            DefaultRule::X64OrWin11 => "true on x64; on arm64 only with Windows 11".into(),
+            DefaultRule::X64 => "true on x64, false on arm64".into(),
+            DefaultRule::OfficialBuild => "true for official builds, false for development builds".into(),
         }
     }
 }

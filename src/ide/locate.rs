@@ -168,7 +168,7 @@ pub fn default_parts(key: KeyId, empty: &Effective) -> (String, Option<String>) 
         | DefaultRule::Empty
         | DefaultRule::NoPorts
         | DefaultRule::Unset => None,
-        rule => Some(rule.describe()),
+        rule => Some(rule.describe().into_owned()),
     };
     (value, rule)
 }

@@ -5,13 +5,14 @@
 use crate::bind::{Swiotlb, Value};
 use crate::registry::{self, Dialect, KeyId};
 use serde::Serialize;
+use std::borrow::Cow;
 
 /// Where one step of a value's history came from.
 #[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 #[serde(tag = "kind", rename_all = "camelCase")]
 pub enum Origin {
     /// The key's default (keys.md §3), possibly depending on host facts.
-    Default { rule: String },
+    Default { rule: Cow<'static, str> },
     /// A line of the file.
     File { line: u32, key: String },
     /// A pass changed it.
