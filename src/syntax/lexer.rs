@@ -137,6 +137,31 @@ impl<'t> Scanner<'t> {
         true
     }
 
+    /// `lone_cr`: one CR not followed by LF, as its own token.
+    #[inline]
+    fn lone_cr(&mut self) {
+        self.pos += 1;
+        self.tree
+            .push_token(TokenKind::LoneCr, Span::new(self.pos - 1, self.pos));
+    }
+
+    /// `header_end = _{ nl | lone_cr | &EOI }` (a lone CR ends the line and
+    /// counts, §8): the line feeds it consumed, or `None` when the line goes on.
+    fn header_end(&mut self) -> Option<u32> {
+        match (self.peek(), self.peek_at(1)) {
+            (None, _) => Some(0),
+            (Some(b'\n'), _) | (Some(b'\r'), Some(b'\n')) => {
+                self.nl();
+                Some(1)
+            }
+            (Some(b'\r'), _) => {
+                self.lone_cr();
+                Some(1)
+            }
+            _ => None,
+        }
+    }
+
     /// `rest = @{ (!nl ~ ANY)* }`: up to the next LF, or the CR of a CRLF.
     #[inline]
     fn rest(&mut self, kind: TokenKind) {
@@ -179,11 +204,7 @@ impl<'t> Scanner<'t> {
                     Some(b' ' | b'\t') => {
                         self.hsp();
                     }
-                    Some(b'\r') if self.peek_at(1) != Some(b'\n') => {
-                        self.pos += 1;
-                        self.tree
-                            .push_token(TokenKind::LoneCr, Span::new(self.pos - 1, self.pos));
-                    }
+                    Some(b'\r') if self.peek_at(1) != Some(b'\n') => self.lone_cr(),
                     _ => break,
                 }
             }
@@ -278,23 +299,12 @@ impl<'t> Scanner<'t> {
         self.hsp();
         // section_line = { lbracket ~ section_name ~ rbracket ~ hsp?
         //                  ~ (comment ~ (nl | &EOI) | header_end) }
-        let lfs = match (self.peek(), self.peek_at(1)) {
-            (Some(b'#'), _) => {
+        let lfs = match self.peek() {
+            Some(b'#') => {
                 self.rest(TokenKind::Comment);
                 self.nl() as u32
             }
-            (None, _) => 0,
-            (Some(b'\n'), _) | (Some(b'\r'), Some(b'\n')) => {
-                self.nl();
-                1
-            }
-            (Some(b'\r'), _) => {
-                // header_end: a lone CR ends the header and counts (§8).
-                self.pos += 1;
-                self.tree
-                    .push_token(TokenKind::LoneCr, Span::new(self.pos - 1, self.pos));
-                1
-            }
+            _ if let Some(lfs) = self.header_end() => lfs,
             _ => {
                 // syn003 = { lbracket ~ section_name ~ rbracket ~ hsp? ~ skipped }
                 let offending = self.pos;
@@ -331,24 +341,13 @@ impl<'t> Scanner<'t> {
         let v = self.value();
         // value_end = _{ header_end | comment ~ (nl | &EOI) | open_quote? ~ syn006_eof
         //              | open_quote? ~ syn006 | syn007 }
-        let end_lfs = match (self.peek(), self.peek_at(1)) {
-            (None, _) => 0,
-            (Some(b'\n'), _) | (Some(b'\r'), Some(b'\n')) => {
-                self.nl();
-                1
-            }
-            (Some(b'\r'), _) => {
-                // A lone CR ends the value and counts as a line end (§8).
-                self.pos += 1;
-                self.tree
-                    .push_token(TokenKind::LoneCr, Span::new(self.pos - 1, self.pos));
-                1
-            }
-            (Some(b'#'), _) => {
+        let end_lfs = match self.peek() {
+            _ if let Some(lfs) = self.header_end() => lfs,
+            Some(b'#') => {
                 self.rest(TokenKind::Comment);
                 self.nl() as u32
             }
-            (Some(b'"'), _) => {
+            Some(b'"') => {
                 // open_quote = { quote ~ (qtext | hsp | escape | continuation | cr_swallow)* }
                 let quote = self.pos;
                 self.pos += 1;
