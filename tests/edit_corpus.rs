@@ -46,7 +46,7 @@ fn facts(b: &Bound) -> Vec<String> {
     let mut f: Vec<String> = b
         .diagnostics
         .iter()
-        .map(|d| format!("{:?} {:?} {:?}", d.id, d.key, d.value))
+        .map(|d| format!("{:?} {:?} {:?}", d.id, d.detail().key, d.detail().value))
         .collect();
     f.sort();
     f
@@ -77,7 +77,12 @@ fn run(bytes: &[u8], request: &Request, dialect: Dialect) -> Result<Vec<u8>, Vec
         .map_err(|r| {
             r.diagnostics
                 .iter()
-                .map(|d| (d.id, d.facts.get("reason").map_or(String::new(), |r| r.to_string())))
+                .map(|d| {
+                    (
+                        d.id,
+                        d.detail().facts.get("reason").map_or(String::new(), |r| r.to_string()),
+                    )
+                })
                 .collect()
         })
 }

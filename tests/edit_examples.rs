@@ -484,9 +484,9 @@ fn s5_3_escaping_and_quoting_table() {
 fn wrt001_reports_the_character_and_its_position() {
     let ds = Request::set("wsl2.systemDistro", "C:\\Users\\Zoë\\s.vhd", Dialect::Seed).unwrap_err();
     assert_eq!(ds.len(), 1);
-    assert_eq!(ds[0].facts["character"], "U+00EB");
-    assert_eq!(ds[0].facts["position"], 12);
-    assert_eq!(ds[0].key.as_deref(), Some("wsl2.systemDistro"));
+    assert_eq!(ds[0].detail().facts["character"], "U+00EB");
+    assert_eq!(ds[0].detail().facts["position"], 12);
+    assert_eq!(ds[0].detail().key.as_deref(), Some("wsl2.systemDistro"));
     assert_eq!(ds[0].line, None);
     for control in ["a\tb", "a\nb", "a\u{8}b", "\u{0}"] {
         assert_eq!(
@@ -603,7 +603,7 @@ fn several_bad_ports_give_several_records() {
     );
     assert!(
         ds.iter()
-            .all(|d| d.value.as_deref() == Some("x,22,0") && d.line.is_none())
+            .all(|d| d.detail().value.as_deref() == Some("x,22,0") && d.line.is_none())
     );
 }
 
@@ -759,14 +759,14 @@ fn wrt003_facts() {
         eol: Eol::Auto,
     };
     let r = edit::edit("F", Some(b"[wsl2]\nswap=1\n# a\rb\n".to_vec()), &request, &options).unwrap_err();
-    assert_eq!(r.diagnostics[0].facts["reason"], "lone-cr");
+    assert_eq!(r.diagnostics[0].detail().facts["reason"], "lone-cr");
     assert_eq!(r.diagnostics[0].line, Some(3));
     assert_eq!(r.exit_code(), 1);
     let r = edit::edit("F", Some(b"[wsl2]\nk=a\\".to_vec()), &request, &options).unwrap_err();
-    assert_eq!(r.diagnostics[0].facts["reason"], "dangling-escape");
+    assert_eq!(r.diagnostics[0].detail().facts["reason"], "dangling-escape");
     assert_eq!(r.diagnostics[0].line, Some(2));
     let r = edit::edit("F", Some(vec![0xFF, 0xFE, 0x41]), &request, &options).unwrap_err();
-    assert_eq!(r.diagnostics[0].facts["reason"], "odd-utf16");
+    assert_eq!(r.diagnostics[0].detail().facts["reason"], "odd-utf16");
 }
 
 // ------------------------------------------ §8 what wslcfg does instead
@@ -971,18 +971,18 @@ fn s10_rendering_through_a_whole_edit() {
 #[test]
 fn s10_refusal_details() {
     let d = Request::set("wsl2.procesors", "8", Dialect::Upstream).unwrap_err();
-    assert_eq!(d[0].facts["suggestion"], "wsl2.processors");
-    assert_eq!(d[0].key.as_deref(), Some("wsl2.procesors"));
+    assert_eq!(d[0].detail().facts["suggestion"], "wsl2.processors");
+    assert_eq!(d[0].detail().key.as_deref(), Some("wsl2.procesors"));
     assert_eq!(d[0].line, None);
     let d = Request::set("memory", "4GB", Dialect::Seed).unwrap_err();
     assert_eq!(d[0].id, DiagId::KEY001);
-    assert_eq!(d[0].facts["suggestion"], "wsl2.memory");
+    assert_eq!(d[0].detail().facts["suggestion"], "wsl2.memory");
     let d = Request::set("wsl2.networkingMode", "mirror", Dialect::Upstream).unwrap_err();
     assert_eq!(
-        d[0].facts["valid_values"],
+        d[0].detail().facts["valid_values"],
         serde_json::json!(["Bridged", "Consomme", "Mirrored", "Nat", "None", "VirtioProxy"])
     );
-    assert_eq!(d[0].value.as_deref(), Some("mirror"));
+    assert_eq!(d[0].detail().value.as_deref(), Some("mirror"));
     assert_eq!(d[0].line, None);
     assert!(Request::unset("wsl2.procesors").is_err());
 }

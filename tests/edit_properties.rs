@@ -45,7 +45,7 @@ fn facts(b: &Bound) -> Vec<(DiagId, Option<String>, Option<String>)> {
     let mut f: Vec<_> = b
         .diagnostics
         .iter()
-        .map(|d| (d.id, d.key.clone(), d.value.clone()))
+        .map(|d| (d.id, d.detail().key.clone(), d.detail().value.clone()))
         .collect();
     f.sort_by(|a, b| format!("{a:?}").cmp(&format!("{b:?}")));
     f

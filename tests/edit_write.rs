@@ -60,7 +60,7 @@ fn failure_between_write_and_rename_keeps_the_old_file() {
     assert_eq!(refusal.exit_code(), 2);
     let d = &refusal.diagnostics[0];
     assert_eq!(d.id, DiagId::WRT002);
-    assert!(d.message.contains("simulated crash"), "{}", d.message);
+    assert!(d.message().contains("simulated crash"), "{}", d.message());
     assert_eq!(fs::read(&file).unwrap(), OLD, "the old file is intact");
     let tmp = seen_temp.expect("the hook ran");
     assert_eq!(
@@ -138,7 +138,7 @@ fn too_large_is_wrt003() {
     let refusal = edit::read_target(file.to_str().unwrap(), 1024).unwrap_err();
     assert_eq!(refusal.exit_code(), 1);
     assert_eq!(refusal.diagnostics[0].id, DiagId::WRT003);
-    assert_eq!(refusal.diagnostics[0].facts["reason"], "too-large");
+    assert_eq!(refusal.diagnostics[0].detail().facts["reason"], "too-large");
 }
 
 #[cfg(unix)]

@@ -55,7 +55,7 @@ fn apply(text: &str, edits: &[TextEdit]) -> Result<String, String> {
 type Fact = (DiagId, Option<String>, Option<String>);
 
 fn fact(d: &Diagnostic) -> Fact {
-    (d.id, d.key.clone(), d.value.clone())
+    (d.id, d.detail().key.clone(), d.detail().value.clone())
 }
 
 fn count(ds: &[Diagnostic], f: &Fact) -> usize {
@@ -113,14 +113,14 @@ fn check_fix(analysis: &Analysis, fix: &Fix) -> Result<String, String> {
                 .iter()
                 .find(|n| n.id == d.id && n.span.is_some_and(|sp| (s..=t).contains(&(sp.start as usize))))
             {
-                return Err(format!("{} is reported again in the fixed text: {}", n.id, n.message));
+                return Err(format!("{} is reported again in the fixed text: {}", n.id, n.message()));
             }
         }
     }
     // No new error.
     for e in new.iter().filter(|n| n.severity == Severity::Error) {
         if count(new, &fact(e)) > count(old, &fact(e)) {
-            return Err(format!("new error {}: {}", e.id, e.message));
+            return Err(format!("new error {}: {}", e.id, e.message()));
         }
     }
     Ok(fixed)
@@ -199,7 +199,7 @@ fn every_fix_on_the_corpus_and_the_fixtures_removes_its_diagnostic() {
                 }
                 for (i, d) in analysis.report.diagnostics.iter().enumerate() {
                     let fixable = match d.id {
-                        DiagId::KEY001 | DiagId::LNT002 => d.facts.contains_key("suggestion"),
+                        DiagId::KEY001 | DiagId::LNT002 => d.detail().facts.contains_key("suggestion"),
                         DiagId::KEY002 | DiagId::SYN006 | DiagId::LNT005 => true,
                         DiagId::SYN004 => d.span.is_some_and(|s| &text[s.range()] == ";"),
                         _ => false,

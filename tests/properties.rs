@@ -78,7 +78,7 @@ fn check_line(text: &str, line: u32, offset: u32, what: &str) {
 
 fn check_diagnostic(source: &Source, d: &Diagnostic, what: &str) {
     let text = source.text.as_str();
-    let what = format!("{what} {:?} `{}`", d.id, d.message);
+    let what = format!("{what} {:?} `{}`", d.id, d.message());
     if let Some(span) = d.span {
         check_span(text, span, &what);
         assert!(source.column(span.start) >= 1);
@@ -86,7 +86,7 @@ fn check_diagnostic(source: &Source, d: &Diagnostic, what: &str) {
     if let Some(line) = d.line {
         check_line(text, line, d.span.map_or(0, |s| s.start), &what);
     }
-    for r in &d.related {
+    for r in &d.detail().related {
         check_span(text, r.span, &what);
         check_line(text, r.line, r.span.start, &what);
     }
@@ -300,7 +300,7 @@ fn seen(parse: &Parse) -> Vec<Seen> {
                 line: h.line,
             },
             Event::Entry(e) => Seen::Entry {
-                key: e.key.clone(),
+                key: e.key.to_string(),
                 value: e.value.clone(),
                 line: e.line,
             },
@@ -1004,7 +1004,7 @@ fn duplicate_keys_100k() {
         assert_eq!(d.len(), n - 1);
         assert!(d.iter().all(|d| d.id == DiagId::KEY002));
         assert_eq!(d[n - 2].line, Some(n as u32 + 1));
-        assert_eq!(d[n - 2].related[0].line, 2);
+        assert_eq!(d[n - 2].detail().related[0].line, 2);
     }
 }
 

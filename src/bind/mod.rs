@@ -8,17 +8,17 @@ pub mod value;
 
 pub use value::{Swiotlb, Value};
 
-use crate::diag::{DiagId, Diagnostic, Related};
+use crate::diag::{Args, Detail, DiagId, Diagnostic, Related};
 use crate::registry::{self, Dialect, KeyId, ValueType};
 use crate::syntax::{Entry, Event, Parse, Span};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 /// One key as the file set it: the first occurrence of the key or an alias.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Setting {
     pub key: KeyId,
-    /// The full key name as written (grammar.md §5).
-    pub written: String,
+    /// The full key name as written (grammar.md §5), shared with the tree.
+    pub written: Arc<str>,
     pub line: u32,
     pub key_span: Span,
     pub value_span: Span,
@@ -154,38 +154,37 @@ impl Binder {
             end: entry.value_span.end.max(entry.key_span.end),
         };
         let Some(key) = lookup(&entry.key) else {
-            let mut d = Diagnostic::new(DiagId::KEY001, concat(&["unknown key `", &entry.key, "`"]))
-                .at(entry.line, entry.key_span)
-                .key(entry.key.clone())
-                .label("WSL ignores this line");
-            suggest::unknown_key(&mut d, entry);
-            self.diagnostics.push(d);
+            let args = Args {
+                name: entry.key.clone(),
+                other: None,
+                number: 0,
+                span: entry.key_span,
+                flag: entry.in_section,
+            };
+            self.diagnostics.push(Diagnostic::deferred(
+                DiagId::KEY001,
+                entry.line,
+                entry.key_span,
+                args,
+                unknown_key,
+            ));
             return;
         };
         if let Some(first) = self.config.setting(key) {
-            let mut line = itoa::Buffer::new();
-            let first_line = line.format(first.line);
-            let d = Diagnostic::new(
-                DiagId::KEY002,
-                concat(&[
-                    "duplicate key `",
-                    &entry.key,
-                    "`: WSL keeps the first occurrence on line ",
-                    first_line,
-                ]),
-            )
-            .at(entry.line, whole)
-            .key(entry.key.clone())
-            .fact("first_line", first.line)
-            .fact("first_key", first.written.clone())
-            .label("ignored")
-            .help("delete this line, or delete the first occurrence if this is the value you want")
-            .related(Related {
+            let args = Args {
+                name: entry.key.clone(),
+                other: Some(first.written.clone()),
+                number: first.line,
                 span: first.key_span,
-                line: first.line,
-                message: concat(&["first set here as `", &first.written, "`"]),
-            });
-            self.diagnostics.push(d);
+                flag: false,
+            };
+            self.diagnostics.push(Diagnostic::deferred(
+                DiagId::KEY002,
+                entry.line,
+                whole,
+                args,
+                duplicate_key,
+            ));
             return;
         }
         let value = self.parse_value(key, entry);
@@ -217,7 +216,7 @@ impl Binder {
                 let (ports, bad) = value::parse_ports(raw);
                 for piece in bad {
                     self.report_value(DiagId::VAL007, spec, entry);
-                    let d = self.diagnostics.last_mut().expect("just reported");
+                    let d = self.diagnostics.last_mut().expect("just reported").detail_mut();
                     d.message = format!("invalid port `{piece}` in `{}` for `{}`", entry.value, entry.key);
                     d.facts.insert("piece", piece);
                 }
@@ -262,21 +261,64 @@ impl Binder {
         };
         let mut d = Diagnostic::new(id, format!("invalid {} {shown} for `{}`", spec.ty.name(), entry.key))
             .at(entry.line, span)
-            .key(entry.key.clone())
+            .key(&*entry.key)
             .value(entry.value.clone());
         if let ValueType::Enum(table) = spec.ty {
             let names = table.valid_values(dialect);
             d = d.fact("valid_values", names.clone());
-            d.message = format!("{}; valid values: {}", d.message, names.join(", "));
+            let detail = d.detail_mut();
+            detail.message = format!("{}; valid values: {}", detail.message, names.join(", "));
         }
-        d.label = Some(hints::label(id).into());
+        let detail = d.detail_mut();
+        detail.label = Some(hints::label(id).into());
         let mut help = hints::help(id, spec, &entry.value, dialect);
         if entry.value.contains(';') && !matches!(spec.ty, ValueType::String | ValueType::Path) {
             help.push_str("; note that `;` does not start a comment in .wslconfig: use `#`");
         }
-        d.help = Some(help.into());
+        detail.help = Some(help.into());
         self.diagnostics.push(d);
     }
+}
+
+/// KEY001's texts: the key is in no table; the help is the reader's best
+/// guess at what was meant (`suggest`).
+fn unknown_key(args: &Args) -> Detail {
+    let mut d = Detail {
+        message: concat(&["unknown key `", &args.name, "`"]),
+        key: Some(args.name.to_string()),
+        label: Some("WSL ignores this line".into()),
+        ..Detail::default()
+    };
+    suggest::unknown_key(&mut d, &args.name, args.flag);
+    d
+}
+
+/// KEY002's texts: `other`, `number` and `span` are the first occurrence's
+/// spelling, line and key span.
+fn duplicate_key(args: &Args) -> Detail {
+    let first_key = args.other.as_deref().unwrap_or_default();
+    let mut line = itoa::Buffer::new();
+    let first_line = line.format(args.number);
+    let mut d = Detail {
+        message: concat(&[
+            "duplicate key `",
+            &args.name,
+            "`: WSL keeps the first occurrence on line ",
+            first_line,
+        ]),
+        key: Some(args.name.to_string()),
+        label: Some("ignored".into()),
+        help: Some("delete this line, or delete the first occurrence if this is the value you want".into()),
+        related: vec![Related {
+            span: args.span,
+            line: args.number,
+            message: concat(&["first set here as `", first_key, "`"]),
+        }],
+        ..Detail::default()
+    };
+    d.facts.insert("first_line", args.number);
+    d.facts.insert("first_key", first_key);
+    d
 }
 
 #[cfg(test)]

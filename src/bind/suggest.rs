@@ -2,19 +2,17 @@
 //! wrong section, a `/etc/wsl.conf` key, a key before any section, or the
 //! nearest known name.
 
-use crate::diag::Diagnostic;
+use crate::diag::Detail;
 use crate::registry::{self, KEYS, RETIRED, WSL_CONF_SECTIONS, leaf_of, section_of};
-use crate::syntax::Entry;
 use std::sync::OnceLock;
 
-pub fn unknown_key(d: &mut Diagnostic, entry: &Entry) {
-    let written = entry.key.as_str();
-    if entry.in_section && !written.contains('.') {
+pub fn unknown_key(d: &mut Detail, written: &str, in_section: bool) {
+    if in_section && !written.contains('.') {
         d.add_help("a section header above failed and left WSL's section buffer garbled (WSL quirk Q1), so this key's name lost its section; fix the header above");
         return;
     }
     let (section, leaf) = match written.split_once('.') {
-        Some((s, l)) if entry.in_section => (s, l),
+        Some((s, l)) if in_section => (s, l),
         _ => ("", written),
     };
     if let Some(r) = RETIRED

@@ -24,7 +24,7 @@ fn diags(input: &str, dialect: Dialect) -> Vec<String> {
     bind(&p, dialect)
         .diagnostics
         .iter()
-        .map(|d| match &d.key {
+        .map(|d| match &d.detail().key {
             Some(k) => format!("{}@{} {}", d.id, d.line.map_or("-".into(), |l| l.to_string()), k),
             None => format!("{}@{}", d.id, d.line.map_or("-".into(), |l| l.to_string())),
         })
@@ -90,9 +90,9 @@ fn s12_1_duplicates() {
     );
     let p = parse(b"[wsl2]\nProcessors=2\nPROCESSORS=3".to_vec());
     let d = &bind(&p, Dialect::Seed).diagnostics[0];
-    assert_eq!(d.key.as_deref(), Some("wsl2.PROCESSORS"));
-    assert_eq!(d.facts["first_key"], "wsl2.Processors");
-    assert_eq!(d.facts["first_line"], 2);
+    assert_eq!(d.detail().key.as_deref(), Some("wsl2.PROCESSORS"));
+    assert_eq!(d.detail().facts["first_key"], "wsl2.Processors");
+    assert_eq!(d.detail().facts["first_line"], 2);
     let mode = "[wsl2]\nnetworkingMode=NAT\n[experimental]\nnetworkingMode=Mirrored";
     assert_eq!(diags(mode, Dialect::Upstream), ["KEY002@4 experimental.networkingMode"]);
     assert_eq!(
@@ -173,7 +173,7 @@ fn s12_2_values() {
     assert_eq!(scan("[wsl2]\nkernelCommandLine=abc\\"), ["SYN006@2"]);
     let p = parse(b"[wsl2]\nkernelCommandLine=abc\\".to_vec());
     let Event::Syntax(d) = &p.events[1] else { panic!() };
-    assert_eq!(d.value.as_deref(), Some("\u{FFFF}"));
+    assert_eq!(d.detail().value.as_deref(), Some("\u{FFFF}"));
     assert_eq!(cmdline("kernelCommandLine=\"abc \\\n  def\""), t("abc   def"));
     assert_eq!(
         scan("[wsl2]\nkernelCommandLine=1 # c \\\nfoo=1"),
@@ -184,13 +184,16 @@ fn s12_2_values() {
         ["VAL002@3 wsl2.processors"]
     );
     let p = parse(b"[wsl2]\nprocessors=a\\\nb".to_vec());
-    assert_eq!(bind(&p, Dialect::Seed).diagnostics[0].value.as_deref(), Some("ab"));
+    assert_eq!(
+        bind(&p, Dialect::Seed).diagnostics[0].detail().value.as_deref(),
+        Some("ab")
+    );
     assert_eq!(
         diags("[wsl2]\nprocessors=1\\\n\\\n2\nprocessors=3", Dialect::Seed),
         ["KEY002@5 wsl2.processors"]
     );
     let p = parse(b"[wsl2]\nprocessors=1\\\n\\\n2\nprocessors=3".to_vec());
-    assert_eq!(bind(&p, Dialect::Seed).diagnostics[0].facts["first_line"], 4);
+    assert_eq!(bind(&p, Dialect::Seed).diagnostics[0].detail().facts["first_line"], 4);
     assert_eq!(
         value_of("[wsl2]\nprocessors=1\\\n\\\n2\nprocessors=3", "wsl2.processors"),
         Some(Value::Int(12))
@@ -332,12 +335,12 @@ fn enum_lists_follow_the_dialect() {
     let p = parse(b"[wsl2]\nnetworkingMode=InvalidMode".to_vec());
     let up = &bind(&p, Dialect::Upstream).diagnostics[0];
     assert_eq!(
-        up.facts["valid_values"],
+        up.detail().facts["valid_values"],
         serde_json::json!(["Bridged", "Consomme", "Mirrored", "Nat", "None", "VirtioProxy"])
     );
     let seed = &bind(&p, Dialect::Seed).diagnostics[0];
     assert_eq!(
-        seed.facts["valid_values"],
+        seed.detail().facts["valid_values"],
         serde_json::json!(["Bridged", "Mirrored", "Nat", "None", "VirtioProxy"])
     );
     // VirtioProxy and Consomme are mode 4 in both dialects, named per dialect.
@@ -386,7 +389,7 @@ fn port_list_reports_each_bad_piece_with_the_whole_value() {
     assert!(
         b.diagnostics
             .iter()
-            .all(|d| d.value.as_deref() == Some("0,22,x,70000") && d.line == Some(2))
+            .all(|d| d.detail().value.as_deref() == Some("0,22,x,70000") && d.line == Some(2))
     );
     assert_eq!(
         b.config.values_json()["experimental.ignoredPorts"],
@@ -418,19 +421,19 @@ fn unknown_key_suggestions() {
         bind(&p, Dialect::Seed).diagnostics[0].clone()
     };
     let d = help("[wsl2]\nlocahostForwarding=true");
-    assert_eq!(d.facts["suggestion"], "wsl2.localhostForwarding");
+    assert_eq!(d.detail().facts["suggestion"], "wsl2.localhostForwarding");
     let d = help("[ws12]\nmemory=4GB");
-    assert_eq!(d.facts["suggestion"], "wsl2.memory");
+    assert_eq!(d.detail().facts["suggestion"], "wsl2.memory");
     let d = help("[wsl2]\nautoMemoryReclaim=gradual");
-    assert_eq!(d.facts["suggestion"], "experimental.autoMemoryReclaim");
-    assert!(d.help.unwrap().contains("[experimental]"));
+    assert_eq!(d.detail().facts["suggestion"], "experimental.autoMemoryReclaim");
+    assert!(d.detail().help.as_deref().unwrap().contains("[experimental]"));
     let d = help("[wsl2]\npageReporting=false");
-    assert_eq!(d.facts["retired"], true);
+    assert_eq!(d.detail().facts["retired"], true);
     let d = help("[boot]\nsystemd=true");
-    assert_eq!(d.facts["wsl_conf"], true);
+    assert_eq!(d.detail().facts["wsl_conf"], true);
     let d = help("memory=4GB\n[wsl2]");
-    assert_eq!(d.facts["suggestion"], "wsl2.memory");
-    assert!(d.help.unwrap().contains("before any section"));
+    assert_eq!(d.detail().facts["suggestion"], "wsl2.memory");
+    assert!(d.detail().help.as_deref().unwrap().contains("before any section"));
 }
 
 /// The length-bucketed lookup answers exactly like `registry::lookup`, for

@@ -97,17 +97,18 @@ pub fn record(d: &Diagnostic, source: Option<&Source>) -> Record {
         id: d.id.as_str().to_owned(),
         name: d.id.info().name,
         severity: d.severity,
-        message: d.message.clone(),
+        message: d.message().to_owned(),
         line: d.line,
         column: located.map(|(s, src)| src.column(s.start)),
         span: located.map(|(s, src)| byte_span(src, s.start, s.end)),
-        key: d.key.clone(),
-        value: d.value.clone(),
-        facts: d.facts.to_map(),
-        help: d.help.as_deref().map(str::to_owned),
+        key: d.detail().key.clone(),
+        value: d.detail().value.clone(),
+        facts: d.detail().facts.to_map(),
+        help: d.detail().help.as_deref().map(str::to_owned),
         upstream: d.id.upstream(),
         related: match source {
             Some(src) => d
+                .detail()
                 .related
                 .iter()
                 .map(|r| RelatedRecord {

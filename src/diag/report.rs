@@ -29,7 +29,7 @@ impl fmt::Debug for Report<'_> {
 
 impl fmt::Display for Report<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.diag.message)?;
+        f.write_str(self.diag.message())?;
         if let Some(line) = self.diag.line.filter(|_| self.diag.span.is_none()) {
             write!(f, " (line {line})")?;
         }
@@ -58,7 +58,11 @@ impl miette::Diagnostic for Report<'_> {
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.diag.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.diag
+            .detail()
+            .help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
@@ -67,12 +71,12 @@ impl miette::Diagnostic for Report<'_> {
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         self.source.as_ref()?;
-        let primary = self
-            .diag
-            .span
-            .map(|s| LabeledSpan::new_primary_with_span(self.diag.label.as_deref().map(str::to_owned), span(s)));
+        let primary = self.diag.span.map(|s| {
+            LabeledSpan::new_primary_with_span(self.diag.detail().label.as_deref().map(str::to_owned), span(s))
+        });
         let related = self
             .diag
+            .detail()
             .related
             .iter()
             .map(|r| LabeledSpan::new_with_span(Some(r.message.clone()), span(r.span)));

@@ -347,13 +347,14 @@ fn result(
     let region = region(source, d.line.unwrap_or(1), d.span);
     let physical_line = region.start_line;
 
-    let mut text = sentence(&d.message);
-    if let Some(help) = &d.help {
+    let mut text = sentence(d.message());
+    if let Some(help) = &d.detail().help {
         text.push(' ');
         text.push_str(&sentence(help));
     }
 
     let related_locations = d
+        .detail()
         .related
         .iter()
         .enumerate()
@@ -362,12 +363,12 @@ fn result(
 
     // Stable across edits elsewhere in the file: no line number, only what
     // the finding is about, and how many identical findings came before it.
-    let anchor = match (&d.key, source, d.span) {
+    let anchor = match (&d.detail().key, source, d.span) {
         (Some(key), _, _) => key.clone(),
         // At most the first 120 characters: a long line must not make every
         // one of its findings cost its whole length.
         (None, Some(source), Some(span)) => line_text(source, span.start).trim().chars().take(120).collect(),
-        _ => d.message.clone(),
+        _ => d.message().to_owned(),
     };
     let identity = format!("{}\0{}\0{}", d.id.as_str(), report.path, anchor);
     let count = seen.entry(identity.clone()).or_insert(0);
@@ -375,11 +376,12 @@ fn result(
     let fingerprint = format!("{:016x}", fnv1a(format!("{identity}\0{count}").as_bytes()));
 
     let wsl_line = d.line.filter(|&l| l != physical_line);
-    let properties = (d.key.is_some() || d.value.is_some() || wsl_line.is_some()).then(|| ResultProperties {
-        key: d.key.clone(),
-        value: d.value.clone(),
-        wsl_line,
-    });
+    let properties =
+        (d.detail().key.is_some() || d.detail().value.is_some() || wsl_line.is_some()).then(|| ResultProperties {
+            key: d.detail().key.clone(),
+            value: d.detail().value.clone(),
+            wsl_line,
+        });
 
     SarifResult {
         rule_id: d.id.as_str(),

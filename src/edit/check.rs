@@ -47,7 +47,7 @@ fn reading(bound: &Bound, key: KeyId) -> Option<(String, Option<serde_json::Valu
 /// The first diagnostic of `new` that `old` does not have, compared as id,
 /// key and value (no line), as multisets.
 fn new_diagnostic<'a>(old: &Bound, new: &'a Bound) -> Option<&'a Diagnostic> {
-    let fact = |d: &Diagnostic| (d.id, d.key.clone(), d.value.clone());
+    let fact = |d: &Diagnostic| (d.id, d.detail().key.clone(), d.detail().value.clone());
     let mut before: Vec<(DiagId, Option<String>, Option<String>)> = old.diagnostics.iter().map(fact).collect();
     new.diagnostics.iter().find(|d| {
         let f = fact(d);
@@ -115,8 +115,11 @@ pub(crate) fn read_back(
     // SHOULD: no diagnostic the old file did not have.
     let added = new_diagnostic(&before.rest, &after.rest).or_else(|| new_diagnostic(&before.key, &after.key));
     if let Some(d) = added {
-        let shown = d.key.clone().unwrap_or_else(|| name.to_owned());
-        return Err(fail(&shown, format!("WSL would report a new {} ({})", d.id, d.message)));
+        let shown = d.detail().key.clone().unwrap_or_else(|| name.to_owned());
+        return Err(fail(
+            &shown,
+            format!("WSL would report a new {} ({})", d.id, d.message()),
+        ));
     }
     Ok(())
 }

@@ -27,7 +27,7 @@ pub use write::{Target, commit, commit_with, preflight, read_target};
 use crate::bind::suggest;
 use crate::diag::{DiagId, Diagnostic};
 use crate::registry::{self, Dialect, KeyId};
-use crate::syntax::{self, Entry, Event, Parse, Span, ValueFlags};
+use crate::syntax::{self, Event, Parse, Span};
 use plan::KeyPlace;
 
 /// Which line break inserted text uses (writer.md §6.3).
@@ -145,22 +145,15 @@ pub fn resolve_key(typed: &str) -> Result<KeyId, Box<Diagnostic>> {
         return Ok(key);
     }
     let mut d = Diagnostic::new(DiagId::KEY001, format!("unknown key `{typed}`")).key(typed);
-    let entry = Entry {
-        key: typed.to_owned(),
-        key_span: Span::default(),
-        value: String::new(),
-        value_span: Span::default(),
-        line: 1,
-        in_section: typed.contains('.'),
-        flags: ValueFlags::default(),
-    };
-    suggest::unknown_key(&mut d, &entry);
+    let detail = d.detail_mut();
+    suggest::unknown_key(detail, typed, typed.contains('.'));
     // The reader's help speaks of lines in a file; on the command line the
     // suggestion is what matters.
-    if let Some(name) = d.facts.get("suggestion").and_then(|s| s.as_str()) {
-        d.help = Some(format!("did you mean `{name}`? Keys are named `section.key`; `wslcfg keys` lists them").into());
-    } else if d.facts.is_empty() {
-        d.help = Some("`wslcfg keys` lists the keys of .wslconfig".into());
+    if let Some(name) = detail.facts.get("suggestion").and_then(|s| s.as_str()) {
+        detail.help =
+            Some(format!("did you mean `{name}`? Keys are named `section.key`; `wslcfg keys` lists them").into());
+    } else if detail.facts.is_empty() {
+        detail.help = Some("`wslcfg keys` lists the keys of .wslconfig".into());
     }
     Err(Box::new(d))
 }
@@ -266,7 +259,7 @@ pub(crate) fn first_line_break(text: &str) -> &'static str {
 /// the start of an escape (it reports SYN006 with U+FFFF there).
 pub(crate) fn dangling_escape(parse: &Parse) -> Option<usize> {
     parse.events.iter().find_map(|e| match e {
-        Event::Syntax(d) if d.id == DiagId::SYN006 && d.value.as_deref() == Some("\u{FFFF}") => {
+        Event::Syntax(d) if d.id == DiagId::SYN006 && d.detail().value.as_deref() == Some("\u{FFFF}") => {
             d.span.map(|s| s.start as usize)
         }
         _ => None,

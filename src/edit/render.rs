@@ -37,7 +37,7 @@ pub fn prepare(key: KeyId, typed_key: &str, typed: &str, dialect: Dialect) -> Re
         for d in &mut reader {
             d.line = None;
             d.span = None;
-            d.label = None;
+            d.detail_mut().label = None;
         }
         return Err(reader);
     }
@@ -102,7 +102,7 @@ pub fn prepare(key: KeyId, typed_key: &str, typed: &str, dialect: Dialect) -> Re
 /// binding one synthetic entry.
 fn reader_diagnostics(typed_key: &str, typed: &str, dialect: Dialect) -> Vec<Diagnostic> {
     let entry = Entry {
-        key: typed_key.to_owned(),
+        key: typed_key.into(),
         key_span: Span::default(),
         value: typed.to_owned(),
         value_span: Span::default(),

@@ -52,9 +52,9 @@ pub fn explain_text(report: &FileReport, key: KeyId, file: &str) -> Option<Strin
     for d in report
         .diagnostics
         .iter()
-        .filter(|d| d.key.as_deref().and_then(registry::lookup) == Some(key))
+        .filter(|d| d.detail().key.as_deref().and_then(registry::lookup) == Some(key))
     {
-        let _ = writeln!(out, "  {} {}: {}", d.id, d.severity.as_str(), d.message);
+        let _ = writeln!(out, "  {} {}: {}", d.id, d.severity.as_str(), d.message());
     }
     Some(out)
 }

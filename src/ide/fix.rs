@@ -254,7 +254,7 @@ impl<'a> Ctx<'a> {
     /// KEY001 with a did-you-mean: rename the key part where the line is
     /// already read under the key's section, otherwise move the line.
     fn unknown_key(&self, d: &Diagnostic) -> Option<Fix> {
-        let suggestion = d.facts.get("suggestion")?.as_str()?;
+        let suggestion = d.detail().facts.get("suggestion")?.as_str()?;
         let key = registry::lookup(suggestion)?;
         let span = d.span?;
         let (i, line) = self.key_line_at(span.start as usize)?;
@@ -357,7 +357,7 @@ impl<'a> Ctx<'a> {
         }
         let span = d.span?;
         let (i, _) = self.key_line_at(span.start as usize)?;
-        let first = d.facts.get("first_line").and_then(|l| l.as_u64());
+        let first = d.detail().facts.get("first_line").and_then(|l| l.as_u64());
         let typed = &self.text[span.start as usize..span.start as usize + key_len(&self.text[span.range()])];
         let title = match first {
             Some(l) => format!("Delete the duplicate `{typed}` (WSL uses line {l})"),
@@ -368,7 +368,7 @@ impl<'a> Ctx<'a> {
 
     /// LNT002 with a did-you-mean: rename the header.
     fn unknown_section(&self, d: &Diagnostic) -> Option<Fix> {
-        let suggestion = d.facts.get("suggestion")?.as_str()?;
+        let suggestion = d.detail().facts.get("suggestion")?.as_str()?;
         let span = d.span?;
         let old = &self.text[span.range()];
         let i = self.line_at(span.start as usize)?;
@@ -448,7 +448,7 @@ impl<'a> Ctx<'a> {
     /// (writer.md §5.3: `\` → `\\`, quotes only where needed) in its region
     /// (§3.2: comment and trailing blanks stay).
     fn backslashes(&self, d: &Diagnostic) -> Option<Fix> {
-        if d.id == DiagId::SYN006 && matches!(d.value.as_deref(), Some("\u{FFFF}" | "#") | None) {
+        if d.id == DiagId::SYN006 && matches!(d.detail().value.as_deref(), Some("\u{FFFF}" | "#") | None) {
             // A backslash at the end of the file, or an attempt to escape `#`:
             // what was meant is not clear.
             return None;

@@ -44,8 +44,8 @@ fn diagnostics_in(analysis: &Analysis, span: Span) -> impl Iterator<Item = &Diag
 }
 
 fn push_diagnostic(md: &mut String, d: &Diagnostic) {
-    let _ = write!(md, "\n\n**{}** {}", d.id, d.message);
-    if let Some(help) = &d.help {
+    let _ = write!(md, "\n\n**{}** {}", d.id, d.message());
+    if let Some(help) = &d.detail().help {
         let _ = write!(md, "\n\n{help}");
     }
 }
@@ -106,7 +106,7 @@ fn key_hover(analysis: &Analysis, line: &Line, key_span: Span) -> Option<Hover> 
     let written = &analysis.decoded()[key_span.range()];
     let entry = locate::entry_of(parse, line).filter(|e| e.key_span == key_span);
     let full = match entry {
-        Some(e) => e.key.clone(),
+        Some(e) => e.key.to_string(),
         None => {
             let section = locate::section_before(parse, key_span.start as usize)?;
             format!("{}.{written}", section.name)
@@ -159,9 +159,9 @@ fn key_hover(analysis: &Analysis, line: &Line, key_span: Span) -> Option<Hover> 
             .report
             .diagnostics
             .iter()
-            .filter(|d| d.span.is_none() && d.key.as_deref().and_then(registry::lookup) == Some(key))
+            .filter(|d| d.span.is_none() && d.detail().key.as_deref().and_then(registry::lookup) == Some(key))
         {
-            let _ = write!(md, "\n\n**{}** {}: {}", d.id, d.severity.as_str(), d.message);
+            let _ = write!(md, "\n\n**{}** {}: {}", d.id, d.severity.as_str(), d.message());
         }
     }
     Some(Hover {

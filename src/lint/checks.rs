@@ -22,7 +22,7 @@ pub fn run(parse: &Parse, config: &Config) -> Vec<Diagnostic> {
                         format!("the value of `{}` contains characters WSL cannot read", e.key),
                     )
                     .at(e.line, e.value_span)
-                    .key(e.key.clone())
+                    .key(&*e.key)
                     .value(e.value.clone())
                     .label(if e.flags.nul {
                         "WSL stops reading at the NUL"
@@ -49,7 +49,7 @@ pub fn run(parse: &Parse, config: &Config) -> Vec<Diagnostic> {
                         format!("`{}` is {n} milliseconds, less than a second", s.written),
                     )
                     .at(s.line, s.value_span)
-                    .key(s.written.clone())
+                    .key(&*s.written)
                     .value(s.raw.clone())
                     .label("read as milliseconds")
                     .help(format!(
@@ -72,7 +72,7 @@ pub fn run(parse: &Parse, config: &Config) -> Vec<Diagnostic> {
                 out.push(
                     Diagnostic::new(DiagId::LNT005, format!("a single backslash changed the value of `{}`", e.key))
                         .at(e.line, e.value_span)
-                        .key(e.key.clone())
+                        .key(&*e.key)
                         .value(e.value.clone())
                         .label("`\\t`, `\\n` or `\\b` here became a control character")
                         .help(format!(
@@ -185,7 +185,7 @@ fn unitless_size(s: &crate::bind::Setting, n: u64, out: &mut Vec<Diagnostic>) {
     out.push(
         Diagnostic::new(DiagId::LNT003, format!("`{}` is {n} bytes", s.written))
             .at(s.line, s.value_span)
-            .key(s.written.clone())
+            .key(&*s.written)
             .value(s.raw.clone())
             .label("a number without a unit is a count of bytes")
             .fact("suggestion", format!("{t}{unit}"))

@@ -90,6 +90,7 @@ impl Converter<'_> {
         let range = match d.span {
             Some(span) => self.range(span.start, span.end),
             None => d
+                .detail()
                 .key
                 .as_deref()
                 .and_then(registry::lookup)
@@ -97,11 +98,12 @@ impl Converter<'_> {
                 .map(|s| self.range(s.key_span.start, s.key_span.end))
                 .unwrap_or_else(|| self.first_line()),
         };
-        let message = match &d.help {
-            Some(help) => format!("{}\n{help}", d.message),
-            None => d.message.clone(),
+        let message = match &d.detail().help {
+            Some(help) => format!("{}\n{help}", d.message()),
+            None => d.message().to_owned(),
         };
         let related: Vec<DiagnosticRelatedInformation> = d
+            .detail()
             .related
             .iter()
             .map(|r| DiagnosticRelatedInformation {

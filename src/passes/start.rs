@@ -73,7 +73,7 @@ pub fn start(config: &Config, host: &HostProfile) -> Effective {
             steps.push(Step {
                 origin: Origin::File {
                     line: s.line,
-                    key: s.written.clone(),
+                    key: s.written.to_string(),
                 },
                 value: v.to_json(config.dialect),
             });

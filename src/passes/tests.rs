@@ -24,7 +24,7 @@ fn ids(o: &Outcome) -> Vec<String> {
             format!(
                 "{}{}",
                 d.id,
-                d.value.as_ref().map(|v| format!("({v})")).unwrap_or_default()
+                d.detail().value.as_ref().map(|v| format!("({v})")).unwrap_or_default()
             )
         })
         .collect()
@@ -70,7 +70,7 @@ fn section_6_1_rows() {
     let o = eff("[wsl2]\nprocessors=64");
     assert_eq!(get(&o, k::PROCESSORS), 16);
     assert_eq!(ids(&o), ["PAS001(64)"]);
-    assert_eq!(o.diagnostics[0].facts["maximum"], 16);
+    assert_eq!(o.diagnostics[0].detail().facts["maximum"], 16);
 
     let o = eff("[wsl2]\nmemory=100MB");
     assert_eq!(get(&o, k::MEMORY), 256u64 << 20);
@@ -139,13 +139,16 @@ fn policy_rows() {
     let o = run_on("", &host, Dialect::Upstream);
     assert_eq!(get(&o, k::NESTED_VIRTUALIZATION), false);
     assert_eq!(ids(&o), ["PAS002"]);
-    assert_eq!(o.diagnostics[0].key.as_deref(), Some("wsl2.nestedVirtualization"));
+    assert_eq!(
+        o.diagnostics[0].detail().key.as_deref(),
+        Some("wsl2.nestedVirtualization")
+    );
 
     let mut host = HostProfile::default();
     host.policies.allow_networking_mode_user_setting = Some(0);
     let o = run_on("[wsl2]\nnetworkingMode=Mirrored", &host, Dialect::Upstream);
     assert_eq!(get(&o, k::NETWORKING_MODE), "Nat");
-    assert_eq!(o.diagnostics[0].key.as_deref(), Some("wsl2.networkingMode"));
+    assert_eq!(o.diagnostics[0].detail().key.as_deref(), Some("wsl2.networkingMode"));
     // None is always allowed.
     let o = run_on("[wsl2]\nnetworkingMode=None", &host, Dialect::Upstream);
     assert_eq!(get(&o, k::NETWORKING_MODE), "None");
@@ -167,7 +170,7 @@ fn policy_rows() {
     host.policies.allow_firewall_user_setting = Some(0);
     let o = run_on("[wsl2]\nfirewall=false", &host, Dialect::Upstream);
     assert_eq!(get(&o, k::FIREWALL), true);
-    assert_eq!(o.diagnostics[0].key.as_deref(), Some("wsl2.firewall"));
+    assert_eq!(o.diagnostics[0].detail().key.as_deref(), Some("wsl2.firewall"));
 }
 
 #[test]
@@ -184,7 +187,7 @@ fn policy_order_and_pass_notice_order() {
     let keys: Vec<_> = o
         .diagnostics
         .iter()
-        .map(|d| format!("{} {}", d.id, d.key.as_deref().unwrap_or("")))
+        .map(|d| format!("{} {}", d.id, d.detail().key.as_deref().unwrap_or("")))
         .collect();
     assert_eq!(
         keys,
@@ -237,7 +240,7 @@ fn provenance_explains_the_fallback() {
     assert!(matches!(h[1].origin, Origin::File { line: 2, .. }));
     assert!(matches!(&h.last().unwrap().origin, Origin::Pass { pass, .. } if pass == "P11"));
     assert_eq!(h.last().unwrap().value, "Nat");
-    assert_eq!(o.diagnostics[0].key.as_deref(), Some("wsl2.networkingMode"));
+    assert_eq!(o.diagnostics[0].detail().key.as_deref(), Some("wsl2.networkingMode"));
     assert!(matches!(o.effective.get(k::NETWORKING_MODE), Some(Value::Enum(..))));
 }
 

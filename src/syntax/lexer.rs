@@ -33,6 +33,7 @@ pub fn scan(text: &str) -> (SyntaxTree, Vec<Event>) {
         events: Vec::new(),
         line_no: 1,
         buffer: String::new(),
+        key_scratch: String::new(),
         active_len: 0,
         value: Vec::new(),
     };
@@ -50,6 +51,8 @@ struct Scanner<'t> {
     line_no: u32,
     /// The section-name buffer of quirk Q1 and the length of the last valid name.
     buffer: String,
+    /// Where a full key name is assembled before it is shared.
+    key_scratch: String,
     active_len: usize,
     /// Scratch buffer for the unescaped value, reused from line to line.
     value: Vec<u8>,
@@ -381,7 +384,12 @@ impl<'t> Scanner<'t> {
         } else {
             finish_value(&self.value[..v.mark], &mut flags)
         };
-        let key = entry_key(&self.buffer, self.active_len, &self.text[key_start..key_end]);
+        let key = entry_key(
+            &mut self.key_scratch,
+            &self.buffer,
+            self.active_len,
+            &self.text[key_start..key_end],
+        );
         self.events.push(Event::Entry(Entry {
             key,
             key_span: Span::new(key_start, key_end),

@@ -12,6 +12,7 @@ use super::tree::{LineKind, Span, SyntaxTree, TokenKind};
 use crate::diag::{DiagId, Diagnostic};
 use pest::Parser;
 use pest::iterators::Pair;
+use std::sync::Arc;
 
 #[derive(pest_derive::Parser)]
 #[grammar = "../grammar/wslconfig.pest"]
@@ -35,7 +36,7 @@ pub struct ValueFlags {
 pub struct Entry {
     /// The full key name as WSL forms it: section text (after quirk Q1), `.`,
     /// key, exactly as typed.
-    pub key: String,
+    pub key: Arc<str>,
     /// The key name as typed, without the section.
     pub key_span: Span,
     /// The value handed to the typed parser (unescaped, unquoted, trimmed,
@@ -74,6 +75,7 @@ pub fn scan_pest(text: &str) -> (SyntaxTree, Vec<Event>) {
         events: Vec::new(),
         line_no: 1,
         buffer: String::new(),
+        key_scratch: String::new(),
         active_len: 0,
         pending: None,
     };
@@ -104,6 +106,8 @@ struct Walker<'t> {
     line_no: u32,
     /// The section-name buffer of quirk Q1 and the length of the last valid name.
     buffer: String,
+    /// Where a full key name is assembled before it is shared.
+    key_scratch: String,
     active_len: usize,
     /// Start offset and first token of leading spaces / lone CRs not yet
     /// attached to a line.
@@ -268,7 +272,7 @@ impl<'t> Walker<'t> {
         }
         let scanned = scanned.expect("a key/value line has a value");
         let line = self.line_at(ctx, scanned.span.end as usize);
-        let key = entry_key(&self.buffer, self.active_len, key_text);
+        let key = entry_key(&mut self.key_scratch, &self.buffer, self.active_len, key_text);
         let mut flags = scanned.flags;
         flags.continued = line != ctx.number;
         self.events.push(Event::Entry(Entry {
@@ -410,19 +414,19 @@ pub(super) fn set_buffer(buffer: &mut String, name: &str) {
 
 /// The full key name as WSL forms it (quirk Q1): the first `active_len`
 /// units of the buffer, padded with NUL, with the name cut at the first NUL.
-pub(super) fn entry_key(buffer: &str, active_len: usize, key_text: &str) -> String {
-    let mut key = String::with_capacity(active_len + 1 + key_text.len());
+pub(super) fn entry_key(scratch: &mut String, buffer: &str, active_len: usize, key_text: &str) -> Arc<str> {
+    scratch.clear();
     if active_len > 0 {
         let prefix = &buffer.as_bytes()[..buffer.len().min(active_len)];
-        key.push_str(std::str::from_utf8(prefix).expect("section names are ASCII"));
+        scratch.push_str(std::str::from_utf8(prefix).expect("section names are ASCII"));
         if prefix.len() == active_len {
-            key.push('.');
-            key.push_str(key_text);
+            scratch.push('.');
+            scratch.push_str(key_text);
         }
     } else {
-        key.push_str(key_text);
+        scratch.push_str(key_text);
     }
-    key
+    Arc::from(scratch.as_str())
 }
 
 /// The unit at `offset` as a span (empty at a line end or end of file) and
@@ -497,7 +501,7 @@ pub(super) fn bad_escape_diag(text: &str, line_start: usize, at: usize, end: usi
             Some(_) => "only \\\\ \\\" \\b \\n \\t and \\ before a line break are escapes".to_owned(),
             None => "a backslash at the very end of the file".to_owned(),
         });
-    d.help = Some(escape_help(unit, &text[line_start..at]).into());
+    d.detail_mut().help = Some(escape_help(unit, &text[line_start..at]).into());
     d.at(line, Span::new(at, end))
 }
 

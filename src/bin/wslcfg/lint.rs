@@ -100,7 +100,7 @@ pub fn write_diagnostics(out: &mut impl Write, reports: &[FileReport], terminal:
             let mut rendered = String::new();
             let report = Report::new(d, &r.path, text);
             if handler.render_report(&mut rendered, &report).is_err() {
-                rendered = format!("{}: {}\n", d.id, d.message);
+                rendered = format!("{}: {}\n", d.id, d.message());
             }
             // A report without a snippet would not say which file it is about.
             if d.span.is_none() {
