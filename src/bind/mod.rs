@@ -122,7 +122,9 @@ pub fn bind(parse: &Parse, dialect: Dialect) -> Bound {
             dns_tunneling_scan: None,
             fatal: false,
         },
-        diagnostics: Vec::new(),
+        // A large file of repeated keys reports on most of its entries: room
+        // for one record per event spares copying the records as they grow.
+        diagnostics: Vec::with_capacity(if parse.events.len() > 1024 { parse.events.len() } else { 0 }),
     };
     for event in &parse.events {
         match event {

@@ -99,6 +99,13 @@ pub struct SyntaxTree {
 }
 
 impl SyntaxTree {
+    pub(crate) fn with_capacity(lines: usize, tokens: usize) -> SyntaxTree {
+        SyntaxTree {
+            lines: Vec::with_capacity(lines),
+            tokens: Vec::with_capacity(tokens),
+        }
+    }
+
     pub fn lines(&self) -> &[Line] {
         &self.lines
     }
