@@ -39,7 +39,7 @@ type Reading = Option<(String, Option<serde_json::Value>)>;
 fn reading(b: &Bound, id: registry::KeyId) -> Reading {
     b.config
         .setting(id)
-        .map(|s| (s.raw.clone(), s.value.as_ref().map(|v| v.to_json(b.config.dialect))))
+        .map(|s| (s.raw.to_string(), s.value.as_ref().map(|v| v.to_json(b.config.dialect))))
 }
 
 fn facts(b: &Bound) -> Vec<String> {

@@ -36,7 +36,7 @@ fn readings(b: &Bound) -> Vec<Option<(String, Option<serde_json::Value>)>> {
         .map(|id| {
             b.config
                 .setting(id)
-                .map(|s| (s.raw.clone(), s.value.as_ref().map(|v| v.to_json(b.config.dialect))))
+                .map(|s| (s.raw.to_string(), s.value.as_ref().map(|v| v.to_json(b.config.dialect))))
         })
         .collect()
 }

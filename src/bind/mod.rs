@@ -22,8 +22,8 @@ pub struct Setting {
     pub line: u32,
     pub key_span: Span,
     pub value_span: Span,
-    /// The scanned value handed to the typed parser.
-    pub raw: String,
+    /// The scanned value handed to the typed parser (shared with the tree).
+    pub raw: Arc<str>,
     /// The parsed value; `None` when the typed parser rejected it.
     pub value: Option<Value>,
 }
@@ -124,11 +124,15 @@ pub fn bind(parse: &Parse, dialect: Dialect) -> Bound {
         },
         // A large file of repeated keys reports on most of its entries: room
         // for one record per event spares copying the records as they grow.
-        diagnostics: Vec::with_capacity(if parse.events.len() > 1024 { parse.events.len() } else { 0 }),
+        diagnostics: Vec::with_capacity(if parse.events.len() > 1024 {
+            parse.events.len()
+        } else {
+            0
+        }),
     };
     for event in &parse.events {
         match event {
-            Event::Syntax(d) => binder.diagnostics.push(d.clone()),
+            Event::Syntax(d) => binder.diagnostics.push(Diagnostic::clone(d)),
             Event::Section(_) => {}
             Event::Entry(entry) => {
                 binder.entry(entry);
@@ -204,7 +208,7 @@ impl Binder {
     /// Runs the key's typed parser, reporting an invalid value.
     fn parse_value(&mut self, key: KeyId, entry: &Entry) -> Option<Value> {
         let spec = key.spec();
-        let raw = entry.value.as_str();
+        let raw = &*entry.value;
         let dialect = self.config.dialect;
         let (parsed, id) = match spec.ty {
             ValueType::Bool => (value::parse_bool(raw).map(Value::Bool), DiagId::VAL001),
@@ -264,7 +268,7 @@ impl Binder {
         let mut d = Diagnostic::new(id, format!("invalid {} {shown} for `{}`", spec.ty.name(), entry.key))
             .at(entry.line, span)
             .key(&*entry.key)
-            .value(entry.value.clone());
+            .value(&*entry.value);
         if let ValueType::Enum(table) = spec.ty {
             let names = table.valid_values(dialect);
             d = d.fact("valid_values", names.clone());

@@ -41,7 +41,10 @@ fn split(parse: &Parse, key: KeyId, dialect: Dialect) -> Split {
 /// What one key reads as: the scanned text and the parsed value.
 fn reading(bound: &Bound, key: KeyId) -> Option<(String, Option<serde_json::Value>)> {
     let s = bound.config.setting(key)?;
-    Some((s.raw.clone(), s.value.as_ref().map(|v| v.to_json(bound.config.dialect))))
+    Some((
+        s.raw.to_string(),
+        s.value.as_ref().map(|v| v.to_json(bound.config.dialect)),
+    ))
 }
 
 /// The first diagnostic of `new` that `old` does not have, compared as id,

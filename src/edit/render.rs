@@ -104,7 +104,7 @@ fn reader_diagnostics(typed_key: &str, typed: &str, dialect: Dialect) -> Vec<Dia
     let entry = Entry {
         key: typed_key.into(),
         key_span: Span::default(),
-        value: typed.to_owned(),
+        value: typed.into(),
         value_span: Span::default(),
         line: 1,
         in_section: true,

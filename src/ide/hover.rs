@@ -257,7 +257,7 @@ fn value_hover(analysis: &Analysis, line: &Line, offset: usize) -> Option<Hover>
 
 fn value_markdown(analysis: &Analysis, key: KeyId, entry: &Entry) -> String {
     let spec = key.spec();
-    let raw = entry.value.as_str();
+    let raw = &*entry.value;
     let dialect = analysis.options.dialect;
     let written = analysis.decoded().get(entry.value_span.range()).unwrap_or(raw);
     let mut md = format!("{} for {}: ", code(written), code(spec.name()));

@@ -9,7 +9,7 @@ use crate::passes::{Effective, Origin, mode};
 use crate::registry::{KeyId, format_size, k};
 
 fn at_setting(d: Diagnostic, s: &Setting) -> Diagnostic {
-    d.at(s.line, s.value_span).key(&*s.written).value(s.raw.clone())
+    d.at(s.line, s.value_span).key(&*s.written).value(&*s.raw)
 }
 
 /// Values that would corrupt an output: errors, in file order.

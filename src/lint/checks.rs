@@ -23,7 +23,7 @@ pub fn run(parse: &Parse, config: &Config) -> Vec<Diagnostic> {
                     )
                     .at(e.line, e.value_span)
                     .key(&*e.key)
-                    .value(e.value.clone())
+                    .value(&*e.value)
                     .label(if e.flags.nul {
                         "WSL stops reading at the NUL"
                     } else {
@@ -50,7 +50,7 @@ pub fn run(parse: &Parse, config: &Config) -> Vec<Diagnostic> {
                     )
                     .at(s.line, s.value_span)
                     .key(&*s.written)
-                    .value(s.raw.clone())
+                    .value(&*s.raw)
                     .label("read as milliseconds")
                     .help(format!(
                         "WSL reads this timeout in milliseconds; if you meant {n} seconds, write `{}`",
@@ -73,7 +73,7 @@ pub fn run(parse: &Parse, config: &Config) -> Vec<Diagnostic> {
                     Diagnostic::new(DiagId::LNT005, format!("a single backslash changed the value of `{}`", e.key))
                         .at(e.line, e.value_span)
                         .key(&*e.key)
-                        .value(e.value.clone())
+                        .value(&*e.value)
                         .label("`\\t`, `\\n` or `\\b` here became a control character")
                         .help(format!(
                             "WSL reads this as `{}`. Windows paths need doubled backslashes (`C:\\\\Users\\\\me`) or forward slashes (`C:/Users/me`)",
@@ -186,7 +186,7 @@ fn unitless_size(s: &crate::bind::Setting, n: u64, out: &mut Vec<Diagnostic>) {
         Diagnostic::new(DiagId::LNT003, format!("`{}` is {n} bytes", s.written))
             .at(s.line, s.value_span)
             .key(&*s.written)
-            .value(s.raw.clone())
+            .value(&*s.raw)
             .label("a number without a unit is a count of bytes")
             .fact("suggestion", format!("{t}{unit}"))
             .help(format!(

@@ -14,11 +14,12 @@
 //! a section name, a diagnostic).
 
 use super::scan::{
-    Entry, Event, SectionHeader, ValueFlags, bad_escape_diag, count_lf, entry_key, finish_value, finish_value_vec,
-    invalid_line_diag, open_quote_diag, push_text, set_buffer,
+    Entry, Event, SectionHeader, SharedStrings, ValueFlags, bad_escape_diag, count_lf, entry_key, finish_value,
+    finish_value_vec, invalid_line_diag, open_quote_diag, push_text, set_buffer,
 };
 use super::tree::{LineKind, Span, SyntaxTree, TokenKind};
 use crate::diag::DiagId;
+use std::sync::Arc;
 
 /// Values whose scratch buffer grew past this are moved out, not copied.
 const LARGE_VALUE: usize = 1 << 16;
@@ -39,6 +40,7 @@ pub fn scan(text: &str) -> (SyntaxTree, Vec<Event>) {
         line_no: 1,
         buffer: String::new(),
         key_scratch: String::new(),
+        strings: SharedStrings::new(),
         active_len: 0,
         value: Vec::new(),
     };
@@ -58,6 +60,7 @@ struct Scanner<'t> {
     buffer: String,
     /// Where a full key name is assembled before it is shared.
     key_scratch: String,
+    strings: SharedStrings,
     active_len: usize,
     /// Scratch buffer for the unescaped value, reused from line to line.
     value: Vec<u8>,
@@ -256,8 +259,9 @@ impl<'t> Scanner<'t> {
     /// and the LF that ended it.
     fn invalid(&mut self, id: DiagId, start: usize, number: u32, offending: usize) -> (LineKind, u32) {
         let line = number + count_lf(&self.text[start..offending]);
-        self.events
-            .push(Event::Syntax(invalid_line_diag(id, self.text, offending, line)));
+        self.events.push(Event::Syntax(Box::new(invalid_line_diag(
+            id, self.text, offending, line,
+        ))));
         (LineKind::Invalid(id), self.ends_with_lf())
     }
 
@@ -374,7 +378,7 @@ impl<'t> Scanner<'t> {
                 // syn007 = { open_quote ~ skipped }
                 let line = number + count_lf(&self.text[start..self.pos]);
                 self.skipped();
-                self.events.push(Event::Syntax(open_quote_diag(quote, line)));
+                self.events.push(Event::Syntax(Box::new(open_quote_diag(quote, line))));
                 return (LineKind::Invalid(DiagId::SYN007), count_lf(&self.text[start..self.pos]));
             }
             // The value stopped at a backslash that starts no escape.
@@ -385,11 +389,12 @@ impl<'t> Scanner<'t> {
         flags.continued = line != number;
         let value = if self.value.capacity() > LARGE_VALUE {
             // A large value takes the scratch buffer instead of a copy of it.
-            finish_value_vec(std::mem::take(&mut self.value), v.mark, &mut flags)
+            Arc::from(finish_value_vec(std::mem::take(&mut self.value), v.mark, &mut flags))
         } else {
-            finish_value(&self.value[..v.mark], &mut flags)
+            finish_value(&mut self.strings, &self.value[..v.mark], &mut flags)
         };
         let key = entry_key(
+            &mut self.strings,
             &mut self.key_scratch,
             &self.buffer,
             self.active_len,
@@ -423,7 +428,7 @@ impl<'t> Scanner<'t> {
         }
         let line = number + count_lf(&self.text[start..at]);
         let d = bad_escape_diag(self.text, start, at, end, line);
-        self.events.push(Event::Syntax(d));
+        self.events.push(Event::Syntax(Box::new(d)));
         (LineKind::Invalid(DiagId::SYN006), count_lf(&self.text[start..self.pos]))
     }
 

@@ -41,7 +41,7 @@ pub struct Entry {
     pub key_span: Span,
     /// The value handed to the typed parser (unescaped, unquoted, trimmed,
     /// Q3 and Q4 applied).
-    pub value: String,
+    pub value: Arc<str>,
     /// The value's text in the file (without trailing spaces).
     pub value_span: Span,
     /// The line where the value ends (grammar.md §8).
@@ -64,7 +64,8 @@ pub struct SectionHeader {
 pub enum Event {
     Section(SectionHeader),
     Entry(Entry),
-    Syntax(Diagnostic),
+    /// Boxed: rare, and larger than the other events.
+    Syntax(Box<Diagnostic>),
 }
 
 /// Scans decoded text with the pest grammar. Never fails.
@@ -76,6 +77,7 @@ pub fn scan_pest(text: &str) -> (SyntaxTree, Vec<Event>) {
         line_no: 1,
         buffer: String::new(),
         key_scratch: String::new(),
+        strings: SharedStrings::new(),
         active_len: 0,
         pending: None,
     };
@@ -108,6 +110,7 @@ struct Walker<'t> {
     buffer: String,
     /// Where a full key name is assembled before it is shared.
     key_scratch: String,
+    strings: SharedStrings,
     active_len: usize,
     /// Start offset and first token of leading spaces / lone CRs not yet
     /// attached to a line.
@@ -229,8 +232,9 @@ impl<'t> Walker<'t> {
         }
         let id = diag_id(rule);
         let line = self.line_at(ctx, offending);
-        self.events
-            .push(Event::Syntax(invalid_line_diag(id, self.text, offending, line)));
+        self.events.push(Event::Syntax(Box::new(invalid_line_diag(
+            id, self.text, offending, line,
+        ))));
         LineKind::Invalid(diag_id(rule))
     }
 
@@ -254,7 +258,7 @@ impl<'t> Walker<'t> {
                     let at = bad.as_span().start();
                     let line = self.line_at(ctx, at);
                     let d = bad_escape_diag(self.text, ctx.start, at, bad.as_span().end(), line);
-                    self.events.push(Event::Syntax(d));
+                    self.events.push(Event::Syntax(Box::new(d)));
                     return LineKind::Invalid(DiagId::SYN006);
                 }
                 Rule::syn007 => {
@@ -264,7 +268,8 @@ impl<'t> Walker<'t> {
                         .expect("an open quote");
                     let s = open.as_span();
                     let line = self.line_at(ctx, s.end());
-                    self.events.push(Event::Syntax(open_quote_diag(s.start(), line)));
+                    self.events
+                        .push(Event::Syntax(Box::new(open_quote_diag(s.start(), line))));
                     return LineKind::Invalid(DiagId::SYN007);
                 }
                 _ => {}
@@ -272,13 +277,19 @@ impl<'t> Walker<'t> {
         }
         let scanned = scanned.expect("a key/value line has a value");
         let line = self.line_at(ctx, scanned.span.end as usize);
-        let key = entry_key(&mut self.key_scratch, &self.buffer, self.active_len, key_text);
+        let key = entry_key(
+            &mut self.strings,
+            &mut self.key_scratch,
+            &self.buffer,
+            self.active_len,
+            key_text,
+        );
         let mut flags = scanned.flags;
         flags.continued = line != ctx.number;
         self.events.push(Event::Entry(Entry {
             key,
             key_span,
-            value: scanned.value,
+            value: Arc::from(scanned.value),
             value_span: scanned.span,
             line,
             in_section: self.active_len > 0,
@@ -414,7 +425,13 @@ pub(super) fn set_buffer(buffer: &mut String, name: &str) {
 
 /// The full key name as WSL forms it (quirk Q1): the first `active_len`
 /// units of the buffer, padded with NUL, with the name cut at the first NUL.
-pub(super) fn entry_key(scratch: &mut String, buffer: &str, active_len: usize, key_text: &str) -> Arc<str> {
+pub(super) fn entry_key(
+    strings: &mut SharedStrings,
+    scratch: &mut String,
+    buffer: &str,
+    active_len: usize,
+    key_text: &str,
+) -> Arc<str> {
     scratch.clear();
     if active_len > 0 {
         let prefix = &buffer.as_bytes()[..buffer.len().min(active_len)];
@@ -426,7 +443,44 @@ pub(super) fn entry_key(scratch: &mut String, buffer: &str, active_len: usize, k
     } else {
         scratch.push_str(key_text);
     }
-    Arc::from(scratch.as_str())
+    strings.share(scratch)
+}
+
+/// Shares the text of repeated key names and values between entries: a
+/// large file repeats a small key table, so most of its entries name a key
+/// and often a value that an earlier entry already allocated. A small
+/// direct-mapped cache of recent strings; a miss allocates (and replaces the
+/// slot), so the result is the same text whether or not it is shared.
+pub(super) struct SharedStrings {
+    slots: Vec<Option<Arc<str>>>,
+}
+
+impl SharedStrings {
+    const SLOTS: usize = 128;
+    /// Longer texts are rarely repeated: not worth hashing.
+    const LONGEST: usize = 64;
+
+    pub(super) fn new() -> SharedStrings {
+        SharedStrings { slots: Vec::new() }
+    }
+
+    pub(super) fn share(&mut self, text: &str) -> Arc<str> {
+        if text.len() > Self::LONGEST {
+            return Arc::from(text);
+        }
+        if self.slots.is_empty() {
+            self.slots.resize(Self::SLOTS, None);
+        }
+        // FNV-1a over the bytes.
+        let hash = text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        });
+        let slot = &mut self.slots[(hash as usize) % Self::SLOTS];
+        match slot {
+            Some(shared) if **shared == *text => shared.clone(),
+            _ => slot.insert(Arc::from(text)).clone(),
+        }
+    }
 }
 
 /// The unit at `offset` as a span (empty at a line end or end of file) and
@@ -516,15 +570,15 @@ pub(super) fn open_quote_diag(quote: usize, line: u32) -> Diagnostic {
 
 /// The value handed to the typed parser: the unescaped bytes up to the last
 /// unit that was not a space or tab (§6.4), cut at a NUL (Q4).
-pub(super) fn finish_value(bytes: &[u8], flags: &mut ValueFlags) -> String {
+pub(super) fn finish_value(strings: &mut SharedStrings, bytes: &[u8], flags: &mut ValueFlags) -> Arc<str> {
     let mut bytes = bytes;
     if let Some(nul) = bytes.iter().position(|&b| b == 0) {
         bytes = &bytes[..nul];
         flags.nul = true;
     }
     match std::str::from_utf8(bytes) {
-        Ok(s) => s.to_owned(),
-        Err(_) => String::from_utf8_lossy(bytes).into_owned(),
+        Ok(s) => strings.share(s),
+        Err(_) => Arc::from(String::from_utf8_lossy(bytes)),
     }
 }
 
