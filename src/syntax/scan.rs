@@ -464,6 +464,22 @@ impl SharedStrings {
         SharedStrings { slots: Vec::new() }
     }
 
+    /// A slot from the length and the first and last eight bytes: what
+    /// tells apart the names of a key table and short values, without a
+    /// loop over every byte.
+    fn slot(b: &[u8]) -> usize {
+        let word = |bytes: &[u8]| {
+            let mut w = [0u8; 8];
+            w[..bytes.len()].copy_from_slice(bytes);
+            u64::from_le_bytes(w)
+        };
+        let n = b.len();
+        let head = word(&b[..n.min(8)]);
+        let tail = word(&b[n.saturating_sub(8)..]);
+        let h = (head.rotate_left(29) ^ tail ^ n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        (h >> 57) as usize % Self::SLOTS
+    }
+
     pub(super) fn share(&mut self, text: &str) -> Arc<str> {
         if text.len() > Self::LONGEST {
             return Arc::from(text);
@@ -471,11 +487,7 @@ impl SharedStrings {
         if self.slots.is_empty() {
             self.slots.resize(Self::SLOTS, None);
         }
-        // FNV-1a over the bytes.
-        let hash = text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-        });
-        let slot = &mut self.slots[(hash as usize) % Self::SLOTS];
+        let slot = &mut self.slots[Self::slot(text.as_bytes())];
         match slot {
             Some(shared) if **shared == *text => shared.clone(),
             _ => slot.insert(Arc::from(text)).clone(),
