@@ -172,8 +172,20 @@ fn seal(
     let mut provenance = BTreeMap::new();
     if let Some(eff) = eff {
         for id in registry::ids() {
-            let steps = eff.history(id).iter().map(history_step).collect();
-            provenance.insert(id.spec().name().to_owned(), steps);
+            let history = eff.history(id);
+            // A key at its host-independent default says nothing a reader of
+            // docs/keys.md does not know: the plan leaves it out.
+            let simply_default = id.spec().default.is_constant()
+                && matches!(
+                    history,
+                    [Step {
+                        origin: Origin::Default { .. },
+                        ..
+                    }]
+                );
+            if !simply_default {
+                provenance.insert(id.spec().name().to_owned(), history.iter().map(history_step).collect());
+            }
         }
     }
     Plan {
@@ -262,5 +274,30 @@ mod tests {
             }
         }
         assert_eq!(kinds.into_iter().collect::<Vec<_>>(), ["default", "file", "pass"]);
+    }
+
+    #[test]
+    fn provenance_leaves_out_keys_simply_at_their_default() {
+        let c = compile(
+            "t",
+            Some(b"[wsl2]\nprocessors=64\nfirewall=true\n".to_vec()),
+            &LintOptions::default(),
+            Target::Wsl2,
+        );
+        let plan = c.plan.expect("compiles");
+        let eff = c.report.effective.as_ref().expect("effective");
+        for id in registry::ids() {
+            let name = id.spec().name();
+            let history = eff.history(id);
+            let simple = id.spec().default.is_constant() && history.len() == 1;
+            assert_eq!(plan.provenance.contains_key(name), !simple, "{name}: {history:?}");
+        }
+        // Set in the file (even to the default value), changed by a pass,
+        // or defaulted by a host-dependent rule: listed.
+        assert!(plan.provenance.contains_key("wsl2.firewall"));
+        assert!(plan.provenance.contains_key("wsl2.processors"));
+        assert!(plan.provenance.contains_key("wsl2.memory"));
+        // A host-independent default: not listed.
+        assert!(!plan.provenance.contains_key("wsl2.debugConsole"));
     }
 }

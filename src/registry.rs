@@ -211,6 +211,20 @@ pub enum DefaultRule {
 }
 
 impl DefaultRule {
+    /// The same value on every host: the rule is the value itself.
+    pub fn is_constant(self) -> bool {
+        matches!(
+            self,
+            DefaultRule::Bool(_)
+                | DefaultRule::Int(_)
+                | DefaultRule::Size(_)
+                | DefaultRule::Enum(_)
+                | DefaultRule::Empty
+                | DefaultRule::Unset
+                | DefaultRule::NoPorts
+        )
+    }
+
     /// A human description for docs, hovers and provenance; static text
     /// except for the numbers, so compiling records it without allocating.
     pub fn describe(self) -> Cow<'static, str> {
