@@ -129,6 +129,7 @@ pub fn bind(parse: &Parse, dialect: Dialect) -> Bound {
         } else {
             0
         }),
+        looked_up: Vec::new(),
     };
     for event in &parse.events {
         match event {
@@ -151,6 +152,29 @@ pub fn bind(parse: &Parse, dialect: Dialect) -> Bound {
 struct Binder {
     config: Config,
     diagnostics: Vec<Diagnostic>,
+    /// Names looked up and what they resolved to, by the address of their
+    /// shared text: entries that share their key text (the scanner's
+    /// `SharedStrings`) skip the table.
+    looked_up: Vec<Option<(Arc<str>, Option<KeyId>)>>,
+}
+
+impl Binder {
+    const LOOKUP_SLOTS: usize = 64;
+
+    fn lookup(&mut self, name: &Arc<str>) -> Option<KeyId> {
+        if self.looked_up.is_empty() {
+            self.looked_up.resize(Self::LOOKUP_SLOTS, None);
+        }
+        let slot = (Arc::as_ptr(name) as *const u8 as usize >> 4) % Self::LOOKUP_SLOTS;
+        if let Some((seen, key)) = &self.looked_up[slot]
+            && Arc::ptr_eq(seen, name)
+        {
+            return *key;
+        }
+        let key = lookup(name);
+        self.looked_up[slot] = Some((name.clone(), key));
+        key
+    }
 }
 
 impl Binder {
@@ -159,7 +183,7 @@ impl Binder {
             start: entry.key_span.start,
             end: entry.value_span.end.max(entry.key_span.end),
         };
-        let Some(key) = lookup(&entry.key) else {
+        let Some(key) = self.lookup(&entry.key) else {
             let args = Args {
                 name: entry.key.clone(),
                 other: None,

@@ -9,10 +9,11 @@ pub mod sarif;
 pub use id::{ALL, DiagId, DiagInfo, Severity};
 
 use crate::syntax::Span;
+use once_cell::race::OnceBox;
 use serde_json::{Map, Value};
 use std::borrow::Cow;
 use std::fmt;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 /// Text that is usually a fixed sentence (no allocation) and sometimes built.
 pub type Text = Cow<'static, str>;
@@ -129,7 +130,7 @@ enum Body {
     Deferred {
         args: Args,
         render: Render,
-        texts: OnceLock<Box<Detail>>,
+        texts: OnceBox<Detail>,
     },
 }
 
@@ -178,7 +179,7 @@ impl Diagnostic {
             body: Body::Deferred {
                 args,
                 render,
-                texts: OnceLock::new(),
+                texts: OnceBox::new(),
             },
         }
     }
@@ -193,8 +194,8 @@ impl Diagnostic {
 
     /// The texts, to change them (a deferred finding is rendered first).
     pub fn detail_mut(&mut self) -> &mut Detail {
-        if let Body::Deferred { args, render, texts } = &mut self.body {
-            let detail = texts.take().unwrap_or_else(|| Box::new(render(args)));
+        if let Body::Deferred { args, render, texts } = &self.body {
+            let detail = Box::new(texts.get().cloned().unwrap_or_else(|| render(args)));
             self.body = Body::Built(detail);
         }
         match &mut self.body {

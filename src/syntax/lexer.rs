@@ -26,16 +26,17 @@ const LARGE_VALUE: usize = 1 << 16;
 
 /// Scans decoded text. Never fails.
 pub fn scan(text: &str) -> (SyntaxTree, Vec<Event>) {
-    // Room for what a file of this many line ends usually holds, so that the
-    // vectors of a large file are not copied as they grow: a physical line
-    // gives at most one line node and one event, and most lines fewer than
-    // four tokens. (Unused room of a large reservation is never touched.)
+    // Room for what a file of this size usually holds, so that the vectors
+    // of a large file are not copied as they grow: a physical line gives at
+    // most one line node and one event, and a token is rarely shorter than
+    // four bytes on average. (Unused room of a large reservation is never
+    // touched.)
     let lfs = count_lf(text) as usize + 1;
     let mut s = Scanner {
         text,
         b: text.as_bytes(),
         pos: 0,
-        tree: SyntaxTree::with_capacity(lfs, 4 * lfs),
+        tree: SyntaxTree::with_capacity(lfs, text.len() / 4 + lfs),
         events: Vec::with_capacity(lfs),
         line_no: 1,
         buffer: String::new(),

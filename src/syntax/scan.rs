@@ -457,7 +457,8 @@ pub(super) struct SharedStrings {
 
 impl SharedStrings {
     const SLOTS: usize = 128;
-    /// Longer texts are rarely repeated: not worth hashing.
+    /// Longer texts are rarely repeated: not worth hashing. (Sharing only
+    /// values up to 16 bytes measured no faster.)
     const LONGEST: usize = 64;
 
     pub(super) fn new() -> SharedStrings {
