@@ -107,7 +107,7 @@ fn check_parse(input: &[u8]) -> Parse {
     let source = &parse.source;
     let text = source.text.as_str();
     let tree = &parse.tree;
-    assert_eq!(source.bytes, input, "the source keeps the file's bytes");
+    assert_eq!(source.bytes(), input, "the source keeps the file's bytes");
 
     // Lossless.
     assert!(tree.text(text) == text, "tree.text() differs from the decoded text");
@@ -970,7 +970,7 @@ fn sections_100k() {
     let report = lint_bytes("<input>", text.into_bytes(), &LintOptions::default());
     let source = report.source.as_ref().unwrap();
     assert!(report.diagnostics.is_empty(), "{:?}", &report.diagnostics[..1]);
-    let parse = syntax::parse(source.bytes.clone());
+    let parse = syntax::parse(source.bytes().to_vec());
     let headers: Vec<u32> = parse
         .events
         .iter()

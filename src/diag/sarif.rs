@@ -449,7 +449,7 @@ fn artifact(location: ArtifactLocation, source: Option<&Source>) -> Artifact {
     Artifact {
         location,
         roles: ["analysisTarget"],
-        length: source.map(|s| s.bytes.len() as u64),
+        length: source.map(|s| s.bytes().len() as u64),
         // IANA names; "UTF-16" (not "UTF-16LE") because the file starts with a BOM.
         encoding: source.map(|s| match s.encoding {
             Encoding::Utf8 | Encoding::Utf8Bom => "UTF-8",

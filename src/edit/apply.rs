@@ -24,7 +24,7 @@ pub(crate) fn with_eol(insert: &str, eol: &str) -> String {
 
 /// Applies non-overlapping edits, sorted by position.
 pub(crate) fn apply(source: &Source, edits: &[Edit], eol: &str) -> Applied {
-    let mut bytes = Vec::with_capacity(source.bytes.len() + 64);
+    let mut bytes = Vec::with_capacity(source.bytes().len() + 64);
     let mut inserted_at = Vec::with_capacity(edits.len());
     // Bytes before the first text offset: the byte order mark.
     let mut copied_to = 0usize;
@@ -33,7 +33,7 @@ pub(crate) fn apply(source: &Source, edits: &[Edit], eol: &str) -> Applied {
     for edit in edits {
         debug_assert!(edit.start >= text_at && edit.end >= edit.start, "edits are sorted");
         let from = source.source_offset(edit.start as u32) as usize;
-        bytes.extend_from_slice(&source.bytes[copied_to..from]);
+        bytes.extend_from_slice(&source.bytes()[copied_to..from]);
         new_text_len += edit.start - text_at;
         inserted_at.push(new_text_len);
         let insert = with_eol(&edit.insert, eol);
@@ -42,7 +42,7 @@ pub(crate) fn apply(source: &Source, edits: &[Edit], eol: &str) -> Applied {
         copied_to = source.source_offset(edit.end as u32) as usize;
         text_at = edit.end;
     }
-    bytes.extend_from_slice(&source.bytes[copied_to..]);
+    bytes.extend_from_slice(&source.bytes()[copied_to..]);
     Applied { bytes, inserted_at }
 }
 

@@ -237,7 +237,7 @@ pub fn edit(path: &str, before: Option<Vec<u8>>, request: &Request, options: &Ed
     });
     check::read_back(path, &parse, &applied.bytes, request, expected_key, options.dialect).map_err(|d| refuse(*d))?;
     Ok(Edited {
-        before: Some(parse.source.bytes.clone()),
+        before: Some(parse.source.bytes().to_vec()),
         after: Some(applied.bytes),
     })
 }

@@ -104,7 +104,7 @@ fn malformed_encoding(parse: &Parse, out: &mut Vec<Diagnostic>) {
     }
     let mut lines = LineCursor::new(parse);
     for (start, end, src_start, src_end) in runs {
-        let bytes = &source.bytes[src_start as usize..src_end as usize];
+        let bytes = &source.bytes()[src_start as usize..src_end as usize];
         let mut shown: Vec<String> = bytes.iter().take(16).map(|b| format!("{b:02X}")).collect();
         if bytes.len() > 16 {
             shown.push(format!("… ({} bytes)", bytes.len()));

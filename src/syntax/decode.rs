@@ -54,7 +54,9 @@ pub struct Malformed {
 /// The decoded text and the way back to the file's bytes.
 #[derive(Clone, Debug)]
 pub struct Source {
-    pub bytes: Vec<u8>,
+    /// The file's bytes when they differ from `text` (a BOM, UTF-16, invalid
+    /// UTF-8); `None` when the text is the file (see [`Source::bytes`]).
+    raw: Option<Vec<u8>>,
     pub text: String,
     pub encoding: Encoding,
     /// For every byte offset of `text` (and one past its end), the offset in
@@ -118,9 +120,14 @@ impl Source {
         let bom = if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) { 3 } else { 0 };
         let encoding = if bom == 3 { Encoding::Utf8Bom } else { Encoding::Utf8 };
         match std::str::from_utf8(&bytes[bom..]) {
+            // The usual file: the bytes are the text, kept once.
+            Ok(_) if bom == 0 => match String::from_utf8(bytes) {
+                Ok(text) => Source::new(None, text, encoding, None, Vec::new()),
+                Err(_) => unreachable!("checked above"),
+            },
             Ok(text) => {
                 let text = text.to_owned();
-                Source::new(bytes, text, encoding, None, Vec::new())
+                Source::new(Some(bytes), text, encoding, None, Vec::new())
             }
             Err(_) => decode_lossy_utf8(bytes, bom, encoding),
         }
@@ -136,18 +143,23 @@ impl Source {
 
     /// The file's bytes behind a range of the decoded text.
     pub fn source_bytes(&self, start: u32, end: u32) -> &[u8] {
-        &self.bytes[self.source_offset(start) as usize..self.source_offset(end) as usize]
+        &self.bytes()[self.source_offset(start) as usize..self.source_offset(end) as usize]
+    }
+
+    /// The file's bytes, as read.
+    pub fn bytes(&self) -> &[u8] {
+        self.raw.as_deref().unwrap_or(self.text.as_bytes())
     }
 
     fn new(
-        bytes: Vec<u8>,
+        raw: Option<Vec<u8>>,
         text: String,
         encoding: Encoding,
         map: Option<Vec<u32>>,
         malformed: Vec<Malformed>,
     ) -> Source {
         Source {
-            bytes,
+            raw,
             text,
             encoding,
             map,
@@ -220,7 +232,7 @@ fn decode_lossy_utf8(bytes: Vec<u8>, bom: usize, encoding: Encoding) -> Source {
         }
     }
     map.push(pos as u32);
-    Source::new(bytes, text, encoding, Some(map), malformed)
+    Source::new(Some(bytes), text, encoding, Some(map), malformed)
 }
 
 fn decode_utf16le(bytes: Vec<u8>) -> Source {
@@ -257,7 +269,7 @@ fn decode_utf16le(bytes: Vec<u8>) -> Source {
         pos += 1;
     }
     map.push(pos as u32);
-    Source::new(bytes, text, Encoding::Utf16LeBom, Some(map), malformed)
+    Source::new(Some(bytes), text, Encoding::Utf16LeBom, Some(map), malformed)
 }
 
 #[cfg(test)]
