@@ -40,6 +40,8 @@ const MB: usize = 1 << 20;
 enum Shape {
     /// The synthetic file of `benches/parse.rs`, `n` bytes.
     Synthetic,
+    /// Its valid variant (what the general INI parsers accept), `n` bytes.
+    Valid,
     /// `[wsl2]` and one `kernelCommandLine` value line of `n` bytes.
     OneLine,
     /// One value continued over `n` lines (`\` at the end of each).
@@ -54,6 +56,7 @@ impl Shape {
     fn name(self) -> &'static str {
         match self {
             Shape::Synthetic => "synthetic",
+            Shape::Valid => "valid",
             Shape::OneLine => "one-line",
             Shape::Continuations => "continuations",
             Shape::Sections => "sections",
@@ -64,6 +67,7 @@ impl Shape {
     fn parse(name: &str) -> Shape {
         [
             Shape::Synthetic,
+            Shape::Valid,
             Shape::OneLine,
             Shape::Continuations,
             Shape::Sections,
@@ -78,6 +82,7 @@ impl Shape {
     fn describe(self, n: usize) -> String {
         match self {
             Shape::Synthetic => format!("synthetic {} MB", trim(n as f64 / MB as f64)),
+            Shape::Valid => format!("valid synthetic {} MB", trim(n as f64 / MB as f64)),
             Shape::OneLine => format!("one {} MB line", trim(n as f64 / MB as f64)),
             Shape::Continuations => format!("{} continuation lines", thousands(n)),
             Shape::Sections => format!("{} sections", thousands(n)),
@@ -89,6 +94,7 @@ impl Shape {
     fn input(self, n: usize) -> Vec<u8> {
         match self {
             Shape::Synthetic => synthetic(n, Lines::Mixed),
+            Shape::Valid => synthetic(n, Lines::Valid),
             Shape::OneLine => {
                 let mut s = String::from("[wsl2]\nkernelCommandLine=");
                 let start = s.len();
@@ -178,6 +184,10 @@ fn child(shape: Shape, n: usize, what: &str) {
         max_size: u64::MAX,
         ..LintOptions::default()
     };
+    // The general parsers take text: checked before the measurement.
+    let mut input = Some(input);
+    let text = matches!(what, "rust-ini" | "configparser")
+        .then(|| String::from_utf8(input.take().expect("the input")).expect("UTF-8 input"));
     // Forget the peak of building the input: VmHWM restarts at VmRSS.
     std::fs::write("/proc/self/clear_refs", "5").expect("resetting the peak RSS (Linux 4.0+)");
     let before = status("VmRSS:");
@@ -185,12 +195,26 @@ fn child(shape: Shape, n: usize, what: &str) {
     let cpu = cpu_ns();
     let diagnostics = match what {
         "parse_bind" => {
-            let p = parse(input);
+            let p = parse(input.expect("the input"));
             let b = bind(&p, Dialect::Seed);
             black_box(b.diagnostics.len())
         }
-        "lint" => black_box(lint_bytes("input", input, &options).diagnostics.len()),
-        _ => panic!("parse_bind or lint"),
+        "lint" => black_box(
+            lint_bytes("input", input.expect("the input"), &options)
+                .diagnostics
+                .len(),
+        ),
+        // The general parsers report no diagnostics: the count is their sections.
+        "rust-ini" => black_box(
+            ini::Ini::load_from_str(text.as_deref().expect("the text"))
+                .expect("accepted")
+                .len(),
+        ),
+        "configparser" => {
+            let mut ini = configparser::ini::Ini::new();
+            black_box(ini.read(text.expect("the text")).expect("accepted").len())
+        }
+        _ => panic!("parse_bind, lint, rust-ini or configparser"),
     };
     let cpu = (cpu_ns() - cpu) as f64 / 1e9;
     let seconds = start.elapsed().as_secs_f64();
@@ -313,7 +337,13 @@ fn main() {
         (Shape::Duplicates, &[50_000, 100_000, 200_000]),
     ];
     println!("load average before: {}", load_average());
-    for what in ["parse_bind", "lint"] {
+    // `--side-by-side`: only the last table.
+    let tables: &[&str] = if args.iter().any(|a| a == "--side-by-side") {
+        &[]
+    } else {
+        &["parse_bind", "lint"]
+    };
+    for &what in tables {
         println!(
             "\n{}\n",
             if what == "lint" {
@@ -354,6 +384,27 @@ fn main() {
             }
         }
     }
-    cli(&synthetic(100 * MB, Lines::Mixed));
+    // Side by side with the general INI parsers, each run in its own fresh
+    // process like the rows above (no heap left over from other runs).
+    println!("\nSide by side on the valid synthetic file (diagnostics: the general parsers' column counts sections)\n");
+    println!("| input | parser | result | CPU time | wall | MB/s (CPU) | peak bytes per input byte |");
+    println!("|---|---|---:|---:|---:|---:|---:|");
+    for n in [MB, 10 * MB] {
+        for what in ["parse_bind", "lint", "rust-ini", "configparser"] {
+            let m = measure(Shape::Valid, n, what, runs(n));
+            println!(
+                "| {} | {what} | {} | {} | {} | {:.1} | {:.1} |",
+                Shape::Valid.describe(n),
+                thousands(m.diagnostics),
+                duration(m.cpu),
+                duration(m.seconds),
+                m.bytes as f64 / MB as f64 / m.cpu,
+                m.peak as f64 / m.bytes as f64,
+            );
+        }
+    }
+    if !tables.is_empty() {
+        cli(&synthetic(100 * MB, Lines::Mixed));
+    }
     println!("\nload average after: {}", load_average());
 }
