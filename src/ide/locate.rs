@@ -4,7 +4,7 @@
 use crate::bind::{self, Swiotlb, Value};
 use crate::host::HostProfile;
 use crate::passes::{self, Effective};
-use crate::registry::{DefaultRule, Dialect, KeyId, ValueType};
+use crate::registry::{Dialect, KeyId, ValueType};
 use crate::syntax::{self, Entry, Event, Line, Parse, SectionHeader, Span, Token};
 
 /// `offset` moved into the text and back onto a character boundary.
@@ -160,16 +160,7 @@ pub fn default_parts(key: KeyId, empty: &Effective) -> (String, Option<String>) 
         (ValueType::Swiotlb, Some(Value::Swiotlb(Swiotlb::Unset))) | (_, None) => "unset".to_owned(),
         (_, v) => value_short(v, empty.dialect),
     };
-    let rule = match spec.default {
-        DefaultRule::Bool(_)
-        | DefaultRule::Int(_)
-        | DefaultRule::Size(_)
-        | DefaultRule::Enum(_)
-        | DefaultRule::Empty
-        | DefaultRule::NoPorts
-        | DefaultRule::Unset => None,
-        rule => Some(rule.describe().into_owned()),
-    };
+    let rule = (!spec.default.is_constant()).then(|| spec.default.describe().into_owned());
     (value, rule)
 }
 
