@@ -14,8 +14,8 @@
 //! a section name, a diagnostic).
 
 use super::scan::{
-    Entry, Event, SectionHeader, SharedStrings, ValueFlags, bad_escape_diag, count_lf, entry_key, finish_value,
-    finish_value_vec, invalid_line_diag, open_quote_diag, push_text, set_buffer,
+    Entry, Event, KeyNames, SectionHeader, ValueFlags, bad_escape_diag, count_lf, finish_value, finish_value_vec,
+    invalid_line_diag, open_quote_diag, push_text,
 };
 use super::tree::{LineKind, Span, SyntaxTree, TokenKind};
 use crate::diag::DiagId;
@@ -39,10 +39,7 @@ pub fn scan(text: &str) -> (SyntaxTree, Vec<Event>) {
         tree: SyntaxTree::with_capacity(lfs, text.len() / 4 + lfs),
         events: Vec::with_capacity(lfs),
         line_no: 1,
-        buffer: String::new(),
-        key_scratch: String::new(),
-        strings: SharedStrings::new(),
-        active_len: 0,
+        names: KeyNames::new(),
         value: Vec::new(),
     };
     s.file();
@@ -57,12 +54,8 @@ struct Scanner<'t> {
     events: Vec<Event>,
     /// The scanner's line counter at the current position (grammar.md §8).
     line_no: u32,
-    /// The section-name buffer of quirk Q1 and the length of the last valid name.
-    buffer: String,
-    /// Where a full key name is assembled before it is shared.
-    key_scratch: String,
-    strings: SharedStrings,
-    active_len: usize,
+    /// Quirk Q1's buffer and the entries' full key names.
+    names: KeyNames,
     /// Scratch buffer for the unescaped value, reused from line to line.
     value: Vec<u8>,
 }
@@ -299,7 +292,7 @@ impl<'t> Scanner<'t> {
         let name_start = self.name(TokenKind::SectionName);
         let name_end = self.pos;
         // Quirk Q1: a header, failed or not, overwrites the buffer.
-        set_buffer(&mut self.buffer, &self.text[name_start..name_end]);
+        self.names.overwrite(&self.text[name_start..name_end]);
         if self.peek() != Some(b']') {
             // syn002 = { lbracket ~ section_name ~ !"]" ~ skipped }
             self.skipped();
@@ -325,9 +318,9 @@ impl<'t> Scanner<'t> {
                 return self.invalid(DiagId::SYN003, start, number, offending);
             }
         };
-        self.active_len = self.buffer.len();
+        let name = self.names.activate().to_owned();
         self.events.push(Event::Section(SectionHeader {
-            name: self.buffer.clone(),
+            name,
             span: Span::new(name_start, name_end),
             line: number,
         }));
@@ -392,22 +385,16 @@ impl<'t> Scanner<'t> {
             // A large value takes the scratch buffer instead of a copy of it.
             Arc::from(finish_value_vec(std::mem::take(&mut self.value), v.mark, &mut flags))
         } else {
-            finish_value(&mut self.strings, &self.value[..v.mark], &mut flags)
+            finish_value(&mut self.names.strings, &self.value[..v.mark], &mut flags)
         };
-        let key = entry_key(
-            &mut self.strings,
-            &mut self.key_scratch,
-            &self.buffer,
-            self.active_len,
-            &self.text[key_start..key_end],
-        );
+        let key = self.names.full_key(&self.text[key_start..key_end]);
         self.events.push(Event::Entry(Entry {
             key,
             key_span: Span::new(key_start, key_end),
             value,
             value_span: Span::new(value_start, v.raw_end),
             line,
-            in_section: self.active_len > 0,
+            in_section: self.names.in_section(),
             flags,
         }));
         (LineKind::KeyValue, v.lfs + end_lfs)

@@ -75,10 +75,7 @@ pub fn scan_pest(text: &str) -> (SyntaxTree, Vec<Event>) {
         tree: SyntaxTree::default(),
         events: Vec::new(),
         line_no: 1,
-        buffer: String::new(),
-        key_scratch: String::new(),
-        strings: SharedStrings::new(),
-        active_len: 0,
+        names: KeyNames::new(),
         pending: None,
     };
     match WslconfigParser::parse(Rule::file, text) {
@@ -106,12 +103,8 @@ struct Walker<'t> {
     events: Vec<Event>,
     /// The scanner's line counter at the current position.
     line_no: u32,
-    /// The section-name buffer of quirk Q1 and the length of the last valid name.
-    buffer: String,
-    /// Where a full key name is assembled before it is shared.
-    key_scratch: String,
-    strings: SharedStrings,
-    active_len: usize,
+    /// Quirk Q1's buffer and the entries' full key names.
+    names: KeyNames,
     /// Start offset and first token of leading spaces / lone CRs not yet
     /// attached to a line.
     pending: Option<(usize, u32)>,
@@ -204,8 +197,8 @@ impl<'t> Walker<'t> {
             .into_inner()
             .find(|p| p.as_rule() == Rule::section_name)
             .expect("a section line has a name");
-        set_buffer(&mut self.buffer, name.as_str());
-        self.active_len = self.buffer.len();
+        self.names.overwrite(name.as_str());
+        self.names.activate();
         let span = name.as_span();
         self.events.push(Event::Section(SectionHeader {
             name: name.as_str().to_owned(),
@@ -223,7 +216,7 @@ impl<'t> Walker<'t> {
                 Rule::lbracket if rule == Rule::syn001 => offending = inner.as_span().end(),
                 Rule::section_name => {
                     // Quirk Q1: a failed header still overwrites the buffer.
-                    set_buffer(&mut self.buffer, inner.as_str());
+                    self.names.overwrite(inner.as_str());
                     offending = inner.as_span().end();
                 }
                 Rule::skipped if matches!(rule, Rule::syn003 | Rule::syn005) => offending = inner.as_span().start(),
@@ -277,13 +270,7 @@ impl<'t> Walker<'t> {
         }
         let scanned = scanned.expect("a key/value line has a value");
         let line = self.line_at(ctx, scanned.span.end as usize);
-        let key = entry_key(
-            &mut self.strings,
-            &mut self.key_scratch,
-            &self.buffer,
-            self.active_len,
-            key_text,
-        );
+        let key = self.names.full_key(key_text);
         let mut flags = scanned.flags;
         flags.continued = line != ctx.number;
         self.events.push(Event::Entry(Entry {
@@ -292,7 +279,7 @@ impl<'t> Walker<'t> {
             value: Arc::from(scanned.value),
             value_span: scanned.span,
             line,
-            in_section: self.active_len > 0,
+            in_section: self.names.in_section(),
             flags,
         }));
         LineKind::KeyValue
@@ -417,33 +404,64 @@ pub(super) fn count_lf(s: &str) -> u32 {
     s.bytes().filter(|&b| b == b'\n').count() as u32
 }
 
-/// Quirk Q1: a header, valid or not, overwrites the section-name buffer.
-pub(super) fn set_buffer(buffer: &mut String, name: &str) {
-    buffer.clear();
-    buffer.push_str(name);
+/// The section-name buffer of quirk Q1 and the full key names formed from it,
+/// with the text shared between entries ([`SharedStrings`]): what both
+/// scanners keep from line to line.
+pub(super) struct KeyNames {
+    /// The buffer: the last header's name, valid or not.
+    buffer: String,
+    /// The length of the last valid name (0: no section yet).
+    active_len: usize,
+    /// Where a full key name is assembled before it is shared.
+    scratch: String,
+    pub(super) strings: SharedStrings,
 }
 
-/// The full key name as WSL forms it (quirk Q1): the first `active_len`
-/// units of the buffer, padded with NUL, with the name cut at the first NUL.
-pub(super) fn entry_key(
-    strings: &mut SharedStrings,
-    scratch: &mut String,
-    buffer: &str,
-    active_len: usize,
-    key_text: &str,
-) -> Arc<str> {
-    scratch.clear();
-    if active_len > 0 {
-        let prefix = &buffer.as_bytes()[..buffer.len().min(active_len)];
-        scratch.push_str(std::str::from_utf8(prefix).expect("section names are ASCII"));
-        if prefix.len() == active_len {
-            scratch.push('.');
+impl KeyNames {
+    pub(super) fn new() -> KeyNames {
+        KeyNames {
+            buffer: String::new(),
+            active_len: 0,
+            scratch: String::new(),
+            strings: SharedStrings::new(),
+        }
+    }
+
+    /// Quirk Q1: a header, valid or not, overwrites the buffer.
+    pub(super) fn overwrite(&mut self, name: &str) {
+        self.buffer.clear();
+        self.buffer.push_str(name);
+    }
+
+    /// A valid header: the buffer's name becomes the active section.
+    pub(super) fn activate(&mut self) -> &str {
+        self.active_len = self.buffer.len();
+        &self.buffer
+    }
+
+    /// Whether a valid section header came before.
+    pub(super) fn in_section(&self) -> bool {
+        self.active_len > 0
+    }
+
+    /// The full key name as WSL forms it (quirk Q1): the first `active_len`
+    /// units of the buffer, padded with NUL, with the name cut at the first
+    /// NUL; then `.` and the key as typed.
+    pub(super) fn full_key(&mut self, key_text: &str) -> Arc<str> {
+        let scratch = &mut self.scratch;
+        scratch.clear();
+        if self.active_len > 0 {
+            let prefix = &self.buffer.as_bytes()[..self.buffer.len().min(self.active_len)];
+            scratch.push_str(std::str::from_utf8(prefix).expect("section names are ASCII"));
+            if prefix.len() == self.active_len {
+                scratch.push('.');
+                scratch.push_str(key_text);
+            }
+        } else {
             scratch.push_str(key_text);
         }
-    } else {
-        scratch.push_str(key_text);
+        self.strings.share(scratch)
     }
-    strings.share(scratch)
 }
 
 /// Shares the text of repeated key names and values between entries: a
