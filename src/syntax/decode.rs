@@ -119,12 +119,14 @@ impl Source {
         }
         let bom = if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) { 3 } else { 0 };
         let encoding = if bom == 3 { Encoding::Utf8Bom } else { Encoding::Utf8 };
-        match std::str::from_utf8(&bytes[bom..]) {
+        if bom == 0 {
             // The usual file: the bytes are the text, kept once.
-            Ok(_) if bom == 0 => match String::from_utf8(bytes) {
+            return match String::from_utf8(bytes) {
                 Ok(text) => Source::new(None, text, encoding, None, Vec::new()),
-                Err(_) => unreachable!("checked above"),
-            },
+                Err(e) => decode_lossy_utf8(e.into_bytes(), 0, encoding),
+            };
+        }
+        match std::str::from_utf8(&bytes[bom..]) {
             Ok(text) => {
                 let text = text.to_owned();
                 Source::new(Some(bytes), text, encoding, None, Vec::new())
