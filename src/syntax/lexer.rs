@@ -14,8 +14,8 @@
 //! a section name, a diagnostic).
 
 use super::scan::{
-    Entry, Event, KeyNames, SectionHeader, ValueFlags, bad_escape_diag, count_lf, finish_value, finish_value_vec,
-    invalid_line_diag, open_quote_diag, push_text,
+    Entry, Event, KeyNames, SectionHeader, ValueFlags, bad_escape_diag, count_lf, escaped_byte, finish_value,
+    finish_value_vec, invalid_line_diag, open_quote_diag, push_text,
 };
 use super::tree::{LineKind, Span, SyntaxTree, TokenKind};
 use crate::diag::DiagId;
@@ -428,12 +428,7 @@ impl<'t> Scanner<'t> {
         match (self.peek_at(1), self.peek_at(2)) {
             // escape = @{ "\\" ~ ("\\" | "\"" | "b" | "n" | "t") }
             (Some(c @ (b'\\' | b'"' | b'b' | b'n' | b't')), _) => {
-                let byte = match c {
-                    b'b' => 0x08,
-                    b'n' => b'\n',
-                    b't' => b'\t',
-                    other => other,
-                };
+                let byte = escaped_byte(c);
                 v.flags.control_escape |= byte < 0x20;
                 self.value.push(byte);
                 self.pos += 2;

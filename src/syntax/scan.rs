@@ -375,12 +375,7 @@ impl ValueScan {
             }
             Rule::plain | Rule::qtext => push_text(&mut self.bytes, &mut self.flags, piece.as_str()),
             Rule::escape => {
-                let b = match piece.as_str().as_bytes()[1] {
-                    b'b' => 0x08,
-                    b'n' => b'\n',
-                    b't' => b'\t',
-                    other => other,
-                };
+                let b = escaped_byte(piece.as_str().as_bytes()[1]);
                 self.flags.control_escape |= b < 0x20;
                 self.bytes.push(b);
             }
@@ -399,6 +394,17 @@ impl ValueScan {
 
 // ------------------------------------------------------------------ shared
 // What the pest walker and the byte scanner build the same way.
+
+/// The byte an escape `\\c` stands for (`escape` of grammar.md §6: `\\`,
+/// `\"`, `\b`, `\n`, `\t`).
+pub(super) fn escaped_byte(c: u8) -> u8 {
+    match c {
+        b'b' => 0x08,
+        b'n' => b'\n',
+        b't' => b'\t',
+        other => other,
+    }
+}
 
 pub(super) fn count_lf(s: &str) -> u32 {
     s.bytes().filter(|&b| b == b'\n').count() as u32
