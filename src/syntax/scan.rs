@@ -395,7 +395,7 @@ impl ValueScan {
 // ------------------------------------------------------------------ shared
 // What the pest walker and the byte scanner build the same way.
 
-/// The byte an escape `\\c` stands for (`escape` of grammar.md §6: `\\`,
+/// The byte an escape `\c` stands for (`escape` of grammar.md §6: `\\`,
 /// `\"`, `\b`, `\n`, `\t`).
 pub(super) fn escaped_byte(c: u8) -> u8 {
     match c {
